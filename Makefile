@@ -1,0 +1,93 @@
+# Lead-scoring warehouse. Every target creates/uses .venv by itself.
+#   make build   - install, generate the demo data, dbt build, print what was built
+#   make test    - everything CI checks: ruff, pytest, sqlfluff, dbt build on fixtures
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Demo data (make build). Override on the command line, e.g. make build CONTACTS=50000
+CONTACTS ?= 5000
+SEED ?= 42
+RAW_DIR ?= data/demo
+export LEAD_SCORING_DB ?= warehouse/lead_scoring.duckdb
+
+# Fixtures (make test): small, seeded and pinned to a fixed date so results are reproducible.
+FIXTURE_DIR := build/fixtures/raw
+FIXTURE_DB := build/fixtures/lead_scoring_ci.duckdb
+FIXTURE_AS_OF := 2026-06-30
+FIXTURE_VARS := {as_of: '$(FIXTURE_AS_OF)'}
+
+DBT := $(BIN)/dbt
+DBT_FLAGS := --profiles-dir . --project-dir .
+
+.PHONY: help venv build demo-data dbt-build summary test lint format pytest dbt-test-fixtures docs clean lock
+
+help:
+	@echo "make build   install, generate demo data ($(CONTACTS) contacts), dbt build, print results"
+	@echo "make test    ruff + pytest + sqlfluff + dbt build on seeded fixtures (what CI runs)"
+	@echo "make lint    ruff and sqlfluff only"
+	@echo "make format  ruff format + sqlfluff fix"
+	@echo "make docs    dbt docs generate (open target/index.html)"
+	@echo "make clean   remove .venv, build outputs and the warehouse"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo-data: $(STAMP)
+	$(BIN)/python -m lead_scoring.demo --contacts $(CONTACTS) --seed $(SEED) --out $(RAW_DIR)
+
+dbt-build: $(STAMP)
+	@mkdir -p $(dir $(LEAD_SCORING_DB))
+	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) seed $(DBT_FLAGS) --full-refresh --quiet
+	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) build $(DBT_FLAGS)
+
+summary: $(STAMP)
+	$(BIN)/python -m lead_scoring.summary --db $(LEAD_SCORING_DB)
+
+build: demo-data dbt-build summary
+
+lint: $(STAMP)
+	$(BIN)/ruff check python tests
+	$(BIN)/ruff format --check python tests
+	$(BIN)/sqlfluff lint models macros tests --dialect duckdb
+
+format: $(STAMP)
+	$(BIN)/ruff format python tests
+	$(BIN)/ruff check --fix python tests
+	$(BIN)/sqlfluff fix models macros tests --dialect duckdb
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+dbt-test-fixtures: $(STAMP)
+	rm -rf $(dir $(FIXTURE_DB)) && mkdir -p $(FIXTURE_DIR)
+	$(BIN)/python -m lead_scoring.demo --contacts 400 --seed 7 --as-of $(FIXTURE_AS_OF) --out $(FIXTURE_DIR)
+	LEAD_SCORING_RAW_DIR=$(FIXTURE_DIR) LEAD_SCORING_DB=$(FIXTURE_DB) \
+		$(DBT) build $(DBT_FLAGS) --target ci --vars "$(FIXTURE_VARS)"
+
+test: lint pytest dbt-test-fixtures
+	@echo "make test: all checks passed"
+
+docs: $(STAMP)
+	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) docs generate $(DBT_FLAGS)
+	@echo "Docs written to target/index.html (serve with: $(DBT) docs serve $(DBT_FLAGS))"
+
+lock:
+	rm -rf /tmp/lead-scoring-lock && $(PYTHON) -m venv /tmp/lead-scoring-lock
+	/tmp/lead-scoring-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Fully pinned environment (pip freeze of a clean install). Regenerate with: make lock"; \
+	  echo "# Direct dependencies and their allowed ranges are in requirements.in."; \
+	  /tmp/lead-scoring-lock/bin/pip freeze; } > requirements.txt
+
+clean:
+	rm -rf $(VENV) build target logs dbt_packages warehouse data/demo

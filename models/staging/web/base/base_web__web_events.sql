@@ -1,0 +1,195 @@
+-- Raw web events attributed to contacts: the event's own contact (mapped to its survivor), else
+-- the contact its cookie identified as (the most recent identification when there are several).
+-- Checks, first failing wins: missing_id (event or cookie), invalid_id, missing_timestamp,
+-- unparseable_timestamp, future_timestamp (occurred_at), invalid_event_type, bot_traffic (user
+-- agent contains a pattern of seeds/bot_user_agent_patterns.csv, any case), unknown_contact (the
+-- event names a contact that does not exist), unidentified_visitor (no contact and the cookie
+-- never identified), then duplicate_id (earliest copy kept).
+
+with
+
+source as (
+
+    select * from {{ source('web', 'web_events') }}
+
+),
+
+bot_user_agent_patterns as (
+
+    select * from {{ ref('bot_user_agent_patterns') }}
+
+),
+
+contact_id_map as (
+
+    select * from {{ ref('stg_crm__contact_id_map') }}
+
+),
+
+identities as (
+
+    select * from {{ ref('stg_web__identities') }}
+
+),
+
+raw_rows as (
+
+    select
+        source_rows.*,
+        {{ row_to_json('source_rows') }} as raw_record
+    from source as source_rows
+
+),
+
+bot_patterns as (
+
+    select distinct lower(trim(pattern)) as pattern
+    from bot_user_agent_patterns
+    where trim(pattern) != ''
+
+),
+
+ranked_identities as (
+
+    select
+        anonymous_id,
+        contact_id,
+        row_number() over (
+            partition by anonymous_id
+            order by identified_at desc, contact_id asc
+        ) as identity_rank
+    from identities
+
+),
+
+cookie_contacts as (
+
+    select
+        anonymous_id,
+        contact_id
+    from ranked_identities
+    where identity_rank = 1
+
+),
+
+cleaned as (
+
+    select
+        {{ clean_id('event_id') }} as event_id,
+        {{ clean_id('anonymous_id') }} as anonymous_id,
+        {{ clean_id('contact_id') }} as source_contact_id,
+        {{ clean_string('session_id') }} as session_id,
+        {{ to_snake_case('event_type') }} as event_type,
+        {{ clean_string('page_url') }} as page_url,
+        {{ clean_string('referrer_url') }} as referrer_url,
+        {{ clean_string('form_name') }} as form_name,
+        {{ clean_string('cta_name') }} as cta_name,
+        lower({{ clean_string('user_agent') }}) as user_agent,
+        {{ clean_string('occurred_at') }} as occurred_at_text,
+        {{ to_utc_timestamp(clean_string('occurred_at')) }} as occurred_at,
+        raw_record
+    from raw_rows
+
+),
+
+bot_matches as (
+
+    select distinct cleaned.user_agent
+    from cleaned
+    inner join bot_patterns
+        on cleaned.user_agent like {{ dbt.concat(["'%'", 'bot_patterns.pattern', "'%'"]) }}
+
+),
+
+attributed as (
+
+    select
+        cleaned.*,
+        contact_id_map.contact_id as mapped_contact_id,
+        cookie_contacts.contact_id as cookie_contact_id,
+        bot_matches.user_agent is not null as is_bot
+    from cleaned
+    left join contact_id_map
+        on cleaned.source_contact_id = contact_id_map.source_contact_id
+    left join cookie_contacts
+        on cleaned.anonymous_id = cookie_contacts.anonymous_id
+    left join bot_matches
+        on cleaned.user_agent = bot_matches.user_agent
+
+),
+
+checked as (
+
+    select
+        event_id,
+        coalesce(mapped_contact_id, cookie_contact_id) as contact_id,
+        mapped_contact_id is null and cookie_contact_id is not null as is_identified_later,
+        anonymous_id,
+        session_id,
+        event_type,
+        page_url,
+        referrer_url,
+        form_name,
+        cta_name,
+        occurred_at,
+        raw_record,
+        case
+            when event_id is null or anonymous_id is null then 'missing_id'
+            when not {{ is_valid_id('event_id') }} then 'invalid_id'
+            when occurred_at_text is null then 'missing_timestamp'
+            when occurred_at is null then 'unparseable_timestamp'
+            when occurred_at > {{ max_allowed_timestamp() }} then 'future_timestamp'
+            when
+                event_type is null
+                or event_type not in ('page_view', 'form_submission', 'cta_click')
+                then 'invalid_event_type'
+            when is_bot then 'bot_traffic'
+            when source_contact_id is not null and mapped_contact_id is null then 'unknown_contact'
+            when cookie_contact_id is null and mapped_contact_id is null then 'unidentified_visitor'
+        end as row_reject_reason
+    from attributed
+
+),
+
+ranked as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by event_id
+            order by
+                {{ reject_rank_order('row_reject_reason') }},
+                occurred_at nulls last,
+                raw_record
+        ) as event_id_rank
+    from checked
+
+),
+
+final as (
+
+    select
+        event_id,
+        contact_id,
+        is_identified_later,
+        anonymous_id,
+        session_id,
+        event_type,
+        page_url,
+        {{ url_host('page_url') }} as page_host,
+        {{ url_path('page_url') }} as page_path,
+        referrer_url,
+        form_name,
+        cta_name,
+        occurred_at,
+        coalesce(
+            row_reject_reason,
+            case when event_id_rank > 1 then 'duplicate_id' end
+        ) as reject_reason,
+        event_id as source_record_id,
+        raw_record
+    from ranked
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Lead scoring warehouse: Python helpers around the dbt + DuckDB project (demo data, summary)."""

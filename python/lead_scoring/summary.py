@@ -1,0 +1,186 @@
+"""Print what a build produced: every table and view with its row count, how raw rows
+reconcile with staged and rejected rows, and the top leads when scores exist.
+
+Run after ``dbt build``: ``python -m lead_scoring.summary --db warehouse/lead_scoring.duckdb``.
+The database is opened read-only, as a BI tool would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+REJECT_MODELS = ("stg_crm__rejects", "stg_email__rejects", "stg_web__rejects")
+SCORE_TABLE = "lead_scores"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A table or view in the warehouse."""
+
+    schema: str
+    name: str
+    kind: str
+    rows: int | None
+    error: str | None = None
+
+
+def list_relations(con: duckdb.DuckDBPyConnection) -> list[Relation]:
+    """Every user table and view with its row count (None and an error when unreadable)."""
+    found = con.execute(
+        """
+        select table_schema, table_name, table_type
+        from information_schema.tables
+        where table_catalog = current_database()
+        order by table_schema, table_name
+        """
+    ).fetchall()
+    relations: list[Relation] = []
+    for schema, name, table_type in found:
+        kind = "view" if table_type == "VIEW" else "table"
+        try:
+            (rows,) = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone() or (0,)
+            relations.append(Relation(schema, name, kind, int(rows)))
+        except duckdb.Error as exc:  # e.g. a view whose raw file moved
+            relations.append(Relation(schema, name, kind, None, str(exc).splitlines()[0]))
+    return relations
+
+
+def reject_counts(con: duckdb.DuckDBPyConnection, names: set[str]) -> list[tuple[str, str, int]]:
+    """(source_table, reject_reason, rows) over every rejects model present."""
+    parts = [
+        f"select source_table, reject_reason from {model}"
+        for model in REJECT_MODELS
+        if model in names
+    ]
+    if not parts:
+        return []
+    sql = (
+        "select source_table, reject_reason, count(*) as n from ("
+        + " union all ".join(parts)
+        + ") group by all order by source_table, n desc"
+    )
+    return [(str(t), str(r), int(n)) for t, r, n in con.execute(sql).fetchall()]
+
+
+LEAD_SCORE_ID = "contact_lead_score"
+
+
+def lead_score_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The contact score to rank leads by: the default one, else the first contact score."""
+    rows = con.execute(
+        f"""
+        select distinct score_id from {SCORE_TABLE}
+        where object_type = 'contact'
+        order by score_id = '{LEAD_SCORE_ID}' desc, score_id
+        limit 1
+        """
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def top_leads(
+    con: duckdb.DuckDBPyConnection, score_id: str, limit: int
+) -> list[tuple[object, ...]]:
+    """The highest-scoring contacts of ``score_id``, best first, with who they are."""
+    return con.execute(
+        f"""
+        select
+            scores.record_id,
+            coalesce(contacts.email, ''),
+            coalesce(contacts.job_title, ''),
+            round(scores.score, 1),
+            round(scores.fit_score, 1),
+            round(scores.engagement_score, 1),
+            coalesce(scores.matrix_label, ''),
+            coalesce(scores.tier, '')
+        from {SCORE_TABLE} as scores
+        left join stg_crm__contacts as contacts
+            on scores.record_id = contacts.contact_id
+        where scores.score_id = ? and scores.score is not null
+        order by scores.score desc, scores.record_id
+        limit {int(limit)}
+        """,
+        [score_id],
+    ).fetchall()
+
+
+def tier_counts(con: duckdb.DuckDBPyConnection, score_id: str) -> list[tuple[str, int]]:
+    """How many records of ``score_id`` are in each tier (null: outside the audience)."""
+    rows = con.execute(
+        f"""
+        select coalesce(tier, '(not scored)'), count(*) from {SCORE_TABLE}
+        where score_id = ? group by 1 order by min(score) desc nulls last
+        """,
+        [score_id],
+    ).fetchall()
+    return [(str(tier), int(n)) for tier, n in rows]
+
+
+def render(db: Path, limit: int = 10) -> str:
+    """The whole summary as text."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        relations = list_relations(con)
+        names = {r.name for r in relations}
+        lines = [f"Warehouse: {db.resolve()}", "", "Tables and views built (rows):"]
+        width = max((len(r.name) for r in relations), default=10)
+        for rel in relations:
+            count = f"{rel.rows:>10,}" if rel.rows is not None else f"  error: {rel.error}"
+            lines.append(f"  {rel.name:<{width}}  {rel.kind:<5} {count}")
+        rejects = reject_counts(con, names)
+        if rejects:
+            lines += ["", "Rejected raw rows (source_table, reason, rows):"]
+            lines += [f"  {table:<30} {reason:<24} {n:>8,}" for table, reason, n in rejects]
+        lines.append("")
+        score_id = lead_score_id(con) if SCORE_TABLE in names else None
+        if score_id is not None:
+            lines += [
+                f"Scores: {SCORE_TABLE} (one row per record and score), score_rule_breakdown "
+                "(why), contact_scores / company_scores / deal_scores (one row per record).",
+                f"Tiers of {score_id}: "
+                + ", ".join(f"{tier} {n:,}" for tier, n in tier_counts(con, score_id)),
+                "",
+                f"Top {limit} leads by {score_id}:",
+                f"  {'contact_id':<12} {'email':<36} {'job title':<28} "
+                f"{'score':>6} {'fit':>6} {'eng.':>6} {'cell':<4} tier",
+            ]
+            for contact_id, email, title, score, fit, eng, cell, tier in top_leads(
+                con, score_id, limit
+            ):
+                lines.append(
+                    f"  {contact_id!s:<12} {email!s:<36.36} {title!s:<28.28} "
+                    f"{score!s:>6} {fit!s:>6} {eng!s:>6} {cell!s:<4} {tier}"
+                )
+        else:
+            lines.append(f"No {SCORE_TABLE} table yet: scores are not built in this version.")
+        lines += [
+            "",
+            "Query it: duckdb -readonly " + str(db) + "   or   "
+            f"python -c \"import duckdb; print(duckdb.connect('{db}', read_only=True)"
+            ".sql('show tables'))\"",
+        ]
+        return "\n".join(lines)
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--db", type=Path, default=Path("warehouse/lead_scoring.duckdb"))
+    parser.add_argument("--limit", type=int, default=10, help="how many top leads to show")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        print(f"No warehouse at {args.db}: run `make build` first.", file=sys.stderr)
+        return 1
+    print(render(args.db, args.limit))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

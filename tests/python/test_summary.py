@@ -1,0 +1,46 @@
+"""Tests for the build summary printed by `make build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from lead_scoring.summary import main, render
+
+
+def _warehouse(path: Path) -> Path:
+    con = duckdb.connect(str(path))
+    con.execute("create table stg_crm__contacts as select range as contact_id from range(3)")
+    con.execute(
+        "create table stg_crm__rejects as select * from (values "
+        "('contacts', 'missing_id'), ('contacts', 'missing_id'), ('deals', 'unknown_company')"
+        ") as t(source_table, reject_reason)"
+    )
+    raw = path.parent / "raw.parquet"
+    con.execute(f"copy (select 1 as x) to '{raw}'")
+    con.execute(f"create view broken as select * from read_parquet('{raw}')")
+    con.close()
+    raw.unlink()  # the raw file moved away after the build
+    return path
+
+
+def test_render_lists_relations_counts_and_rejects(tmp_path: Path) -> None:
+    text = render(_warehouse(tmp_path / "w.duckdb"))
+    lines = text.splitlines()
+    contacts = next(line for line in lines if "stg_crm__contacts" in line)
+    assert contacts.split()[-1] == "3"
+    assert any(
+        "contacts" in line and "missing_id" in line and line.endswith(" 2") for line in lines
+    )
+    assert any(
+        "deals" in line and "unknown_company" in line and line.endswith(" 1") for line in lines
+    )
+    # an unreadable view is reported, not fatal
+    assert any(line.strip().startswith("broken") and "error" in line for line in lines)
+    assert "No lead_scores table yet" in text
+
+
+def test_main_reports_missing_warehouse(tmp_path: Path, capsys) -> None:
+    assert main(["--db", str(tmp_path / "absent.duckdb")]) == 1
+    assert "make build" in capsys.readouterr().err
