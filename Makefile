@@ -13,6 +13,11 @@ STAMP := $(VENV)/.installed
 CONTACTS ?= 5000
 SEED ?= 42
 RAW_DIR ?= data/demo
+# Pin the scoring date for reproducible figures, e.g. make build AS_OF=2026-06-30
+# (default: the demo data ends today and scores are computed as of now).
+AS_OF ?=
+DEMO_AS_OF := $(if $(AS_OF),--as-of $(AS_OF),)
+DBT_AS_OF := $(if $(AS_OF),--vars "{as_of: '$(AS_OF)'}",)
 export LEAD_SCORING_DB ?= warehouse/lead_scoring.duckdb
 
 # Fixtures (make test): small, seeded and pinned to a fixed date so results are reproducible.
@@ -24,13 +29,14 @@ FIXTURE_VARS := {as_of: '$(FIXTURE_AS_OF)'}
 DBT := $(BIN)/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
 
-.PHONY: help venv build demo-data dbt-build summary test lint format pytest dbt-test-fixtures docs clean lock
+.PHONY: help venv build demo-data dbt-build summary evaluate test lint format pytest dbt-test-fixtures docs clean lock
 
 help:
 	@echo "make build   install, generate demo data ($(CONTACTS) contacts), dbt build, print results"
 	@echo "make test    ruff + pytest + sqlfluff + dbt build on seeded fixtures (what CI runs)"
 	@echo "make lint    ruff and sqlfluff only"
 	@echo "make format  ruff format + sqlfluff fix"
+	@echo "make evaluate  backtest: score as of 90 days ago, conversion by tier/label/matrix since"
 	@echo "make docs    dbt docs generate (open target/index.html)"
 	@echo "make clean   remove .venv, build outputs and the warehouse"
 
@@ -44,17 +50,20 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 demo-data: $(STAMP)
-	$(BIN)/python -m lead_scoring.demo --contacts $(CONTACTS) --seed $(SEED) --out $(RAW_DIR)
+	$(BIN)/python -m lead_scoring.demo --contacts $(CONTACTS) --seed $(SEED) $(DEMO_AS_OF) --out $(RAW_DIR)
 
 dbt-build: $(STAMP)
 	@mkdir -p $(dir $(LEAD_SCORING_DB))
 	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) seed $(DBT_FLAGS) --full-refresh --quiet
-	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) build $(DBT_FLAGS)
+	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) build $(DBT_FLAGS) $(DBT_AS_OF)
 
 summary: $(STAMP)
 	$(BIN)/python -m lead_scoring.summary --db $(LEAD_SCORING_DB)
 
 build: demo-data dbt-build summary
+
+evaluate: $(STAMP)
+	$(BIN)/python -m lead_scoring.evaluate --raw $(RAW_DIR) --warehouse $(LEAD_SCORING_DB)
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests
