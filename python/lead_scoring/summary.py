@@ -86,7 +86,8 @@ def lead_score_id(con: duckdb.DuckDBPyConnection) -> str | None:
 def top_leads(
     con: duckdb.DuckDBPyConnection, score_id: str, limit: int
 ) -> list[tuple[object, ...]]:
-    """The highest-scoring contacts of ``score_id``, best first, with who they are."""
+    """The highest-scoring contacts of ``score_id``, best first (ties at the cap: by fit plus
+    engagement before the cap), with who they are."""
     return con.execute(
         f"""
         select
@@ -102,7 +103,10 @@ def top_leads(
         left join stg_crm__contacts as contacts
             on scores.record_id = contacts.contact_id
         where scores.score_id = ? and scores.score is not null
-        order by scores.score desc, scores.record_id
+        order by
+            scores.score desc,
+            coalesce(scores.fit_score, 0) + coalesce(scores.engagement_score, 0) desc,
+            scores.record_id
         limit {int(limit)}
         """,
         [score_id],
