@@ -1,6 +1,7 @@
 -- Every problem in the scoring configuration (seeds/scoring/*.csv), one row each, with a
 -- message naming the score, group and rule at fault. The engine refuses to run while this
--- has rows (see macro assert_valid_scoring_config), so a bad rule fails the build loudly.
+-- has rows of severity error (see macro assert_valid_scoring_config), so a bad rule fails the
+-- build loudly; warnings (an exclusion list that does not exist) are logged.
 
 {%- set list_operator_names = ['equals', 'not_equals', 'is_any_of', 'is_none_of', 'contains_any_of'] %}
 {%- set comparison_operator_names = [
@@ -350,6 +351,9 @@ audience_errors as (
                 or score_audiences.audience_type is null
                 then 'unknown audience_type ' || coalesce('''' || score_audiences.audience_type || '''', 'null')
                     || ' (expected include or exclude)'
+            when lists.list_id is null and lower(trim(score_audiences.audience_type)) = 'exclude'
+                then 'warning: exclusion list ''' || score_audiences.list_id
+                    || ''' does not exist, so it excludes nobody'
             when lists.list_id is null then 'audience list ''' || score_audiences.list_id || ''' does not exist'
             when lower(lists.object_type) != score_checks.object_type
                 then 'audience list ''' || score_audiences.list_id || ''' holds ' || lists.object_type
@@ -424,6 +428,7 @@ final as (
         score_id,
         group_id,
         rule_id,
+        case when problem like 'warning: %' then 'warning' else 'error' end as severity,
         problem,
         'score ''' || coalesce(score_id, '') || ''''
         || case when group_id is not null then ', group ''' || group_id || '''' else '' end
