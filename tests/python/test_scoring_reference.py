@@ -453,6 +453,8 @@ def test_example_13_audience_exclusion() -> None:
         ("greater_than", [], "100", None, ["lots"], False),
         ("greater_than", [], "100", None, ["5", "500"], True),
         ("greater_than", [], "9", None, ["10"], True),  # numeric, not text, comparison
+        ("greater_than", [], "1", None, ["NaN", "inf", "1_000", "\u0663"], False),  # not numbers
+        ("greater_than", [], "2024-01-01", None, ["2024-01-02"], True),  # dates compare too
         ("greater_or_equal", [], "100", None, ["100.0"], True),
         ("greater_or_equal", [], "100", None, ["99.5"], False),
         ("less_than", [], "1e3", None, ["999"], True),

@@ -7,103 +7,17 @@ One fixture build: each example is its own score over its own contacts/companies
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from itertools import count
-from typing import Any
+from datetime import datetime
 
 import pandas as pd
 import pytest
 from dbt_harness import EngineOutput, run_engine
+from raw_builders import Raw, engagement, event_rule, fit, property_rule
 
 from lead_scoring.scoring import Audience, Band, Group, Rule, RuleValue, Score, ScoringConfig
 
 AS_OF = datetime(2026, 6, 30)
 pytestmark = pytest.mark.dbt
-
-
-class Raw:
-    """Raw contract rows built up example by example."""
-
-    def __init__(self) -> None:
-        self.tables: dict[str, list[dict[str, Any]]] = {}
-        self._ids: Iterator[int] = count(1)
-
-    def add(self, table: str, **row: Any) -> None:
-        self.tables.setdefault(table, []).append(row)
-
-    def contact(self, contact_id: str) -> str:
-        self.add(
-            "contacts",
-            contact_id=contact_id,
-            email=f"{contact_id}@acme-example.com",
-            first_name="Ex",
-            last_name=contact_id,
-            created_at="2025-01-01T00:00:00Z",
-        )
-        return contact_id
-
-    def company(self, company_id: str, **properties: Any) -> str:
-        self.add(
-            "companies",
-            company_id=company_id,
-            company_name=company_id,
-            created_at="2025-01-01T00:00:00Z",
-            **properties,
-        )
-        return company_id
-
-    def email(self, contact_id: str, event_type: str, days_ago: float = 1, **props: Any) -> None:
-        self.add(
-            "email_events",
-            event_id=f"e{next(self._ids)}",
-            recipient_email=f"{contact_id}@acme-example.com",
-            event_type=event_type,
-            campaign_name="2026-06 Newsletter",
-            email_type=props.get("email_type", "marketing"),
-            occurred_at=AS_OF - timedelta(days=days_ago),
-        )
-
-    def web(self, contact_id: str, event_type: str, days_ago: float = 1, **props: Any) -> None:
-        path = props.pop("path", "/contact")
-        self.add(
-            "web_events",
-            event_id=f"w{next(self._ids)}",
-            anonymous_id=f"anon-{contact_id}",
-            contact_id=contact_id,
-            session_id=f"s{next(self._ids)}",
-            event_type=event_type,
-            page_url=f"https://www.example-saas.com{path}",
-            user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
-            occurred_at=AS_OF - timedelta(days=days_ago),
-            **props,
-        )
-
-    def activity(self, contact_id: str, activity_type: str, days_ago: float = 1) -> None:
-        when = AS_OF - timedelta(days=days_ago)
-        self.add(
-            "sales_activities",
-            activity_id=f"a{next(self._ids)}",
-            contact_id=contact_id,
-            activity_type=activity_type,
-            occurred_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
-
-
-def engagement(score_id: str, object_type: str = "contact", **kwargs: Any) -> Score:
-    return Score(score_id, object_type, "engagement", score_id, **kwargs)
-
-
-def fit(score_id: str, object_type: str = "company") -> Score:
-    return Score(score_id, object_type, "fit", score_id)
-
-
-def event_rule(score_id: str, rule_id: str, group_id: str, event_type: str, **kw: Any) -> Rule:
-    return Rule(score_id, rule_id, group_id, rule_id, "event", event_type=event_type, **kw)
-
-
-def property_rule(score_id: str, rule_id: str, group_id: str, name: str, **kw: Any) -> Rule:
-    return Rule(score_id, rule_id, group_id, rule_id, "property", property_name=name, **kw)
 
 
 def build_fixture() -> tuple[ScoringConfig, Raw]:
@@ -113,7 +27,7 @@ def build_fixture() -> tuple[ScoringConfig, Raw]:
     values: list[RuleValue] = []
     audiences: list[Audience] = []
     bands: list[Band] = []
-    raw = Raw()
+    raw = Raw(AS_OF)
 
     # 1 and 2: engagement groups with caps
     s = "ex01_engagement_groups"

@@ -1,8 +1,11 @@
 -- Applies group caps, the total cap and the floor, and shares each adjustment out over
--- the rules in proportion so that a record's rule points always sum to its score:
+-- the rules in proportion so that a record's rule points always sum to its score
+-- (docs/scoring-engine.md, "Explanations that add up"):
 --   group sum > group cap   -> the group's positive rules are scaled down by one factor;
---   total > total cap       -> the positive groups are scaled down by one factor;
---   total < floor           -> the negative groups are scaled up (towards 0) by one factor.
+--   total > total cap       -> all positive rules (after group caps) are scaled down by one
+--                              factor; negative rules keep their points;
+--   total < floor           -> all negative rules are scaled up (towards 0) by one factor;
+--                              positive rules keep their points.
 -- One row per (score, record, group, rule, matched value) with points at every stage.
 -- A table: read by both score marts.
 {{ config(materialized='table') }}
@@ -80,37 +83,8 @@ groups_capped as (
     from group_sums
 ),
 
-record_sums as (
-    select
-        score_id,
-        record_id,
-        max(total_cap) as total_cap,
-        max(score_floor) as score_floor,
-        sum(group_points) as total_points_raw,
-        sum(case when group_points > 0 then group_points else 0 end) as positive_group_points,
-        sum(case when group_points < 0 then group_points else 0 end) as negative_group_points
-    from groups_capped
-    group by score_id, record_id
-),
-
-record_factors as (
-    select
-        score_id,
-        record_id,
-        case
-            when total_points_raw > total_cap
-                then (total_cap - negative_group_points) / positive_group_points
-            else 1.0
-        end as positive_group_factor,
-        case
-            when score_floor is not null and total_points_raw < score_floor
-                then (score_floor - positive_group_points) / negative_group_points
-            else 1.0
-        end as negative_group_factor
-    from record_sums
-),
-
-final as (
+rules_group_capped as (
+    -- each rule's points after its group's cap: positive rules scaled by the group factor
     select
         rule_points.score_id,
         rule_points.record_id,
@@ -124,21 +98,84 @@ final as (
         groups_capped.group_points,
         rule_points.points_after_decay
         * case when rule_points.points_after_decay > 0 then groups_capped.group_factor else 1.0 end
-        * case
-            when groups_capped.group_points > 0 then record_factors.positive_group_factor
-            when groups_capped.group_points < 0 then record_factors.negative_group_factor
-            else 1.0
-        end as points_after_caps
+            as points_after_group_cap
     from rule_points
     inner join groups_capped
         on
             rule_points.score_id = groups_capped.score_id
             and rule_points.record_id = groups_capped.record_id
             and rule_points.group_id = groups_capped.group_id
+),
+
+record_totals as (
+    select
+        score_id,
+        record_id,
+        max(total_cap) as total_cap,
+        max(score_floor) as score_floor,
+        sum(group_points) as total_points_raw
+    from groups_capped
+    group by score_id, record_id
+),
+
+sign_sums as (
+    select
+        score_id,
+        record_id,
+        sum(case when points_after_group_cap > 0 then points_after_group_cap else 0 end)
+            as positive_points,
+        sum(case when points_after_group_cap < 0 then points_after_group_cap else 0 end)
+            as negative_points
+    from rules_group_capped
+    group by score_id, record_id
+),
+
+record_factors as (
+    select
+        record_totals.score_id,
+        record_totals.record_id,
+        case
+            when record_totals.total_points_raw > record_totals.total_cap
+                then (record_totals.total_cap - sign_sums.negative_points) / nullif(sign_sums.positive_points, 0)
+            else 1.0
+        end as positive_factor,
+        case
+            when
+                record_totals.score_floor is not null
+                and record_totals.total_points_raw <= record_totals.total_cap
+                and record_totals.total_points_raw < record_totals.score_floor
+                then (record_totals.score_floor - sign_sums.positive_points) / nullif(sign_sums.negative_points, 0)
+            else 1.0
+        end as negative_factor
+    from record_totals
+    inner join sign_sums
+        on
+            record_totals.score_id = sign_sums.score_id
+            and record_totals.record_id = sign_sums.record_id
+),
+
+final as (
+    select
+        rules_group_capped.score_id,
+        rules_group_capped.record_id,
+        rules_group_capped.group_id,
+        rules_group_capped.group_kind,
+        rules_group_capped.rule_id,
+        rules_group_capped.matched_value,
+        rules_group_capped.event_count,
+        rules_group_capped.points_raw,
+        rules_group_capped.points_after_decay,
+        rules_group_capped.group_points,
+        rules_group_capped.points_after_group_cap * case
+            when rules_group_capped.points_after_group_cap > 0 then record_factors.positive_factor
+            when rules_group_capped.points_after_group_cap < 0 then record_factors.negative_factor
+            else 1.0
+        end as points_after_caps
+    from rules_group_capped
     inner join record_factors
         on
-            rule_points.score_id = record_factors.score_id
-            and rule_points.record_id = record_factors.record_id
+            rules_group_capped.score_id = record_factors.score_id
+            and rules_group_capped.record_id = record_factors.record_id
 )
 
 select * from final

@@ -288,13 +288,13 @@ rule_errors as (
                 then 'operator ' || operator || ' needs value_low'
             when operator = 'between' and value_high is null then 'operator between needs value_high'
             when operator in ('greater_than', 'greater_or_equal', 'less_than', 'less_or_equal', 'between')
-                and (
-                    {{ dbt.safe_cast('value_low', 'double') }} is null
-                    or (operator = 'between' and {{ dbt.safe_cast('value_high', 'double') }} is null)
-                )
-                then 'operator ' || operator || ' needs numeric values'
-            when operator in ('before', 'after') and {{ to_utc_timestamp('value_low') }} is null
-                then 'operator ' || operator || ' needs a date or timestamp in value_low'
+                and {{ scoring_number('value_low') }} is null and {{ scoring_timestamp('value_low') }} is null
+                then 'operator ' || operator || ' needs a number or an ISO date in value_low'
+            when operator = 'between'
+                and {{ scoring_number('value_high') }} is null and {{ scoring_timestamp('value_high') }} is null
+                then 'operator between needs a number or an ISO date in value_high'
+            when operator in ('before', 'after') and {{ scoring_timestamp('value_low') }} is null
+                then 'operator ' || operator || ' needs an ISO date or datetime in value_low'
             when value_mode = 'individually'
                 and (operator not in ('equals', 'is_any_of', 'contains_any_of') or operator is null)
                 then 'individually needs operator equals, is_any_of or contains_any_of'

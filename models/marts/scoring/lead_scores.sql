@@ -89,18 +89,7 @@ clamped as (
 band_ranges as (
     -- a band runs from its min_score up to the next band's; the lowest band also covers
     -- anything below it (scores without a floor)
-    select
-        score_id,
-        lower(trim(band_type)) as band_type,
-        band_name,
-        matrix_code,
-        case
-            when min_score = min(min_score) over (partition by score_id, lower(trim(band_type)))
-                then null
-            else min_score
-        end as range_from,
-        lead(min_score) over (partition by score_id, lower(trim(band_type)) order by min_score asc) as range_to
-    from score_bands
+    {{ band_ranges('score_bands', 'score_id', ['matrix_code']) }}
 ),
 
 band_inputs as (

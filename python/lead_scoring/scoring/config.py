@@ -21,6 +21,8 @@ from lead_scoring.scoring.operators import (
     LIST_OPERATORS,
     OPERATORS,
     normalize,
+    parse_datetime,
+    parse_number,
 )
 
 OBJECT_TYPES = ("contact", "company", "deal")
@@ -477,6 +479,21 @@ def _validate_operator(rule: Rule) -> list[str]:
             errors.append(f"operator '{operator}' needs value_low")
         if operator == "between" and rule.value_high is None:
             errors.append("operator 'between' needs value_high")
+        bounds = {"value_low": rule.value_low, "value_high": rule.value_high}
+        for column, bound in bounds.items():
+            if bound is None or (column == "value_high" and operator != "between"):
+                continue
+            if operator in ("before", "after"):
+                if parse_datetime(bound) is None:
+                    errors.append(
+                        f"operator '{operator}' needs an ISO date or datetime in {column} "
+                        f"(got '{bound}')"
+                    )
+            elif parse_number(bound) is None and parse_datetime(bound) is None:
+                errors.append(
+                    f"operator '{operator}' needs a number or an ISO date in {column} "
+                    f"(got '{bound}')"
+                )
     elif rule.value_low is not None or rule.value_high is not None:
         errors.append(f"operator '{operator}' takes no value_low/value_high")
     return errors

@@ -53,10 +53,12 @@ NEGATED: Mapping[str, str] = {
 INDIVIDUAL_OPERATORS = frozenset({"equals", "is_any_of", "contains_any_of"})
 
 _WHITESPACE = " \t\n\r\f\v"
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only: "\u0663" (ARABIC-INDIC DIGIT THREE) is not a plain decimal number.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}"
-    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?",
+    re.ASCII,
 )
 
 
