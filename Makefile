@@ -29,7 +29,7 @@ FIXTURE_VARS := {as_of: '$(FIXTURE_AS_OF)'}
 DBT := $(BIN)/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
 
-.PHONY: help venv build demo-data dbt-build summary evaluate test lint format pytest dbt-test-fixtures docs clean lock
+.PHONY: help venv build demo-data dbt-build summary evaluate bank test lint format pytest dbt-test-fixtures docs clean lock
 
 help:
 	@echo "make build   install, generate demo data ($(CONTACTS) contacts), dbt build, print results"
@@ -37,6 +37,7 @@ help:
 	@echo "make lint    ruff and sqlfluff only"
 	@echo "make format  ruff format + sqlfluff fix"
 	@echo "make evaluate  backtest: score as of 90 days ago, conversion by tier/label/matrix since"
+	@echo "make bank    flat-CSV import of ../shared bank-marketing data, build, model card"
 	@echo "make docs    dbt docs generate (open target/index.html)"
 	@echo "make clean   remove .venv, build outputs and the warehouse"
 
@@ -62,17 +63,32 @@ summary: $(STAMP)
 
 build: demo-data dbt-build summary
 
+# Bring-your-own flat data, shown on the UCI bank-marketing file (duration dropped: it leaks
+# the outcome). Any CSV of leads works the same way: see README "Flat files".
+BANK_CSV ?= ../shared/data/bank_marketing/bank-full.csv
+BANK_DIR := data/bank
+BANK_DB := warehouse/bank.duckdb
+
+bank: $(STAMP)
+	$(BIN)/python -m lead_scoring.flat_import $(BANK_CSV) --sep ';' --outcome-column y \
+		--positive-value yes --drop duration --month-column month --day-column day \
+		--start-year 2008 --out $(BANK_DIR)
+	@mkdir -p $(dir $(BANK_DB))
+	LEAD_SCORING_RAW_DIR=$(BANK_DIR) LEAD_SCORING_DB=$(BANK_DB) $(DBT) build $(DBT_FLAGS) \
+		--vars "{as_of: '$$($(BIN)/python -c "import json; print(json.load(open('$(BANK_DIR)/_manifest.json'))['as_of'])")'}"
+	$(BIN)/python -m lead_scoring.summary --db $(BANK_DB) --limit 5
+
 evaluate: $(STAMP)
 	$(BIN)/python -m lead_scoring.evaluate --raw $(RAW_DIR) --warehouse $(LEAD_SCORING_DB)
 
 lint: $(STAMP)
-	$(BIN)/ruff check python tests
-	$(BIN)/ruff format --check python tests
+	$(BIN)/ruff check python tests models
+	$(BIN)/ruff format --check python tests models
 	$(BIN)/sqlfluff lint models macros tests --dialect duckdb
 
 format: $(STAMP)
-	$(BIN)/ruff format python tests
-	$(BIN)/ruff check --fix python tests
+	$(BIN)/ruff format python tests models
+	$(BIN)/ruff check --fix python tests models
 	$(BIN)/sqlfluff fix models macros tests --dialect duckdb
 
 pytest: $(STAMP)
@@ -99,4 +115,4 @@ lock:
 	  /tmp/lead-scoring-lock/bin/pip freeze; } > requirements.txt
 
 clean:
-	rm -rf $(VENV) build target logs dbt_packages warehouse data/demo
+	rm -rf $(VENV) build target logs dbt_packages warehouse data/demo data/bank

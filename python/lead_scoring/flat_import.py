@@ -1,11 +1,12 @@
 """Load a flat CSV of leads (one row per lead, some columns, a converted flag) into the raw
 data contract, so the whole warehouse (rule-based and predictive scores) runs on it.
 
-Each row becomes a contact; every kept column becomes a custom contact property; the lead
-enters the start stage (default ``mql``) at its timestamp and, when converted, the end stage
-(default ``sql``) one day later. The other raw tables are written empty. Timestamps come from
-a date column, from month/day columns in file order (a new year starts when the month goes
-back, as in files ordered by date without a year), or from the file order alone.
+Each row becomes a contact created at the row's timestamp; every kept column becomes a custom
+contact property set at that time; the lead enters the start stage (default ``mql``) a minute
+later and, when converted, the end stage (default ``sql``) a day after that. The other raw
+tables are written empty. Timestamps come from a date column, from month/day columns in file
+order (a new year starts when the month goes back, as in files ordered by date without a
+year), or from the file order alone.
 
     python -m lead_scoring.flat_import ../shared/data/bank_marketing/bank-full.csv \\
         --sep ';' --outcome-column y --positive-value yes --drop duration \\
@@ -127,10 +128,17 @@ def convert(frame: pd.DataFrame, options: FlatImportOptions) -> dict[str, pd.Dat
         id_vars="contact_id", var_name="property_name", value_name="property_value"
     ).dropna(subset=["property_value"])
     properties["updated_at"] = properties["contact_id"].map(dict(zip(ids, iso, strict=True)))
+    # the lead is created with its attributes, then enters the start stage a minute later:
+    # features are read strictly before the start-stage instant, so they must predate it
+    started = created + timedelta(minutes=1)
     start = pd.DataFrame(
-        {"contact_id": ids, "lifecycle_stage": options.start_stage, "entered_at": iso}
+        {
+            "contact_id": ids,
+            "lifecycle_stage": options.start_stage,
+            "entered_at": started.dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
     )
-    reached = created[converted] + timedelta(days=options.days_to_conversion)
+    reached = started[converted] + timedelta(days=options.days_to_conversion)
     end = pd.DataFrame(
         {
             "contact_id": ids[converted],

@@ -16,6 +16,7 @@ import duckdb
 
 REJECT_MODELS = ("stg_crm__rejects", "stg_email__rejects", "stg_web__rejects")
 SCORE_TABLE = "lead_scores"
+MODEL_CARD = "predictive_model_card"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,41 @@ def tier_counts(con: duckdb.DuckDBPyConnection, score_id: str) -> list[tuple[str
     return [(str(tier), int(n)) for tier, n in rows]
 
 
+def top_predicted(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[object, ...]]:
+    """The current leads with the highest predictive score, with their reasons."""
+    return con.execute(
+        f"""
+        select contact_id, predictive_score, coalesce(predictive_tier, ''),
+            coalesce(factors_text, '')
+        from predictive_scores
+        order by probability desc, contact_id
+        limit {int(limit)}
+        """
+    ).fetchall()
+
+
+def model_card_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The predictive model card in a few lines: status, message, holdout AUCs, Brier."""
+    row = con.execute(
+        f"""
+        select status, message, conversion, n_examples, n_holdout, algorithm,
+            holdout_auc_chosen, holdout_auc_rule_score, holdout_brier_calibrated, model_version
+        from {MODEL_CARD}
+        """
+    ).fetchone()
+    if row is None:
+        return []
+    status, message, conversion, n, n_holdout, algorithm, auc, rule_auc, brier, version = row
+    lines = [f"Predictive score ({MODEL_CARD}): {status}: {message}"]
+    if status == "trained":
+        lines.append(
+            f"  {conversion}; {n:,} examples, time-ordered holdout of {n_holdout:,}; "
+            f"{algorithm}: AUC {auc:.3f} (rule score {rule_auc:.3f}), Brier {brier:.3f}; "
+            f"model {version}. Scores: predictive_scores, hybrid_scores."
+        )
+    return lines
+
+
 def render(db: Path, limit: int = 10) -> str:
     """The whole summary as text."""
     con = duckdb.connect(str(db), read_only=True)
@@ -162,6 +198,16 @@ def render(db: Path, limit: int = 10) -> str:
                 )
         else:
             lines.append(f"No {SCORE_TABLE} table yet: scores are not built in this version.")
+        if MODEL_CARD in names:
+            lines += ["", *model_card_lines(con)]
+        if "predictive_scores" in names:
+            predicted = top_predicted(con, limit)
+            if predicted:
+                lines += ["", f"Top {limit} current leads by predictive score (score, tier, why):"]
+                lines += [
+                    f"  {contact_id!s:<12} {score:>3} {tier:<5} {why}"
+                    for contact_id, score, tier, why in predicted
+                ]
         lines += [
             "",
             "Query it: duckdb -readonly " + str(db) + "   or   "

@@ -1,0 +1,35 @@
+"""Trains the predictive score on past conversions and returns its model card (one row), with
+the fitted model serialized in `serialized_model` for int_predictive_scores.
+
+Thin by design: read the warehouse tables, call lead_scoring.predictive, return its frame.
+Settings come from the dbt var `predictive` (dbt_project.yml), the date from var `as_of`.
+With too little history the build succeeds: status `insufficient_data`, a message naming
+what is missing, and no model (the predictive scores are then empty).
+"""
+
+import json
+
+from lead_scoring.predictive import PredictiveSettings, model_card_frame, train
+from lead_scoring.predictive.dbt import as_of_from_config, inputs_from_refs
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    relations = {
+        "stg_crm__contacts": dbt.ref("stg_crm__contacts"),
+        "stg_crm__companies": dbt.ref("stg_crm__companies"),
+        "stg_crm__contact_custom_properties": dbt.ref("stg_crm__contact_custom_properties"),
+        "stg_crm__lifecycle_stage_changes": dbt.ref("stg_crm__lifecycle_stage_changes"),
+        "int_events_unioned": dbt.ref("int_events_unioned"),
+        "int_property_values_linked": dbt.ref("int_property_values_linked"),
+        "stg_crm__list_memberships": dbt.ref("stg_crm__list_memberships"),
+        "scores": dbt.ref("scores"),
+        "score_groups": dbt.ref("score_groups"),
+        "score_rules": dbt.ref("score_rules"),
+        "score_rule_values": dbt.ref("score_rule_values"),
+        "score_audiences": dbt.ref("score_audiences"),
+        "score_bands": dbt.ref("score_bands"),
+    }
+    settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
+    as_of = as_of_from_config(dbt.config.get("as_of"))
+    return model_card_frame(train(inputs_from_refs(relations), settings, as_of), include_model=True)

@@ -1,0 +1,316 @@
+"""The tables the predictive score reads, as pandas DataFrames (dbt tables, or built in tests).
+
+:class:`PredictiveInputs` holds them as given; :func:`prepare` checks the required columns and
+normalises types once per call (ids as text, timestamps as naive UTC, names lower-cased), so
+the rest of the package can rely on them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lead_scoring.scoring import ScoringConfig, load_config
+from lead_scoring.scoring.config import TABLES
+
+#: The columns each input must have; every other documented column is optional (absent =
+#: unknown for every row).
+REQUIRED_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "contacts": ("contact_id",),
+    "companies": ("company_id",),
+    "custom_properties": ("contact_id", "property_name", "property_value"),
+    "stage_changes": ("contact_id", "lifecycle_stage", "entered_at"),
+    "events": ("contact_id", "event_type", "occurred_at"),
+}
+
+CONTACT_COLUMNS = (
+    "contact_id",
+    "email_domain_type",
+    "is_personal_email",
+    "is_email_valid",
+    "seniority",
+    "job_function",
+    "job_title",
+    "lead_source",
+    "lifecycle_stage",
+    "country_code",
+    "sales_region",
+    "primary_company_id",
+    "has_company",
+    "created_at",
+)
+COMPANY_COLUMNS = (
+    "company_id",
+    "industry",
+    "employee_count",
+    "employee_band",
+    "annual_revenue",
+    "country_code",
+    "sales_region",
+    "domain",
+    "region",
+    "technologies",
+)
+
+
+@dataclass(frozen=True)
+class PredictiveInputs:
+    """The warehouse tables the predictive score reads.
+
+    - ``contacts``: ``stg_crm__contacts``
+    - ``companies``: ``stg_crm__companies``
+    - ``custom_properties``: ``stg_crm__contact_custom_properties`` (``updated_at`` optional:
+      a value updated at or after an example's as-of instant is unknown as of then)
+    - ``stage_changes``: ``stg_crm__lifecycle_stage_changes`` (``stage_order`` optional)
+    - ``events``: ``int_events_unioned``
+    - ``scoring_config``: the rule-based scoring configuration, as a
+      :class:`~lead_scoring.scoring.ScoringConfig` or as the six seed tables keyed by seed name
+      (``scores``, ``score_groups``, ``score_rules``, ``score_rule_values``,
+      ``score_audiences``, ``score_bands``); None = no rule-score comparison.
+    - ``property_values`` (optional): ``int_property_values_linked``, the exact property values
+      the rule engine reads (lists, deals); without it the rule score's properties are built
+      from contacts, companies and custom properties.
+    - ``list_memberships`` (optional): ``stg_crm__list_memberships``, for the rule score's
+      audiences (a membership counts from its ``added_at`` when present).
+    """
+
+    contacts: pd.DataFrame
+    companies: pd.DataFrame | None = None
+    custom_properties: pd.DataFrame | None = None
+    stage_changes: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    scoring_config: ScoringConfig | Mapping[str, pd.DataFrame] | None = None
+    property_values: pd.DataFrame | None = None
+    list_memberships: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class PreparedInputs:
+    """Inputs with checked columns and normalised types (see :func:`prepare`)."""
+
+    contacts: pd.DataFrame
+    companies: pd.DataFrame
+    custom_properties: pd.DataFrame
+    stage_changes: pd.DataFrame
+    events: pd.DataFrame
+    scoring_config: ScoringConfig | None
+    property_values: pd.DataFrame | None
+    list_memberships: pd.DataFrame | None
+
+
+def to_utc_naive(values: pd.Series) -> pd.Series:
+    """Timestamps as naive UTC ``datetime64``: aware ones converted, naive ones read as UTC,
+    text parsed (unparseable: NaT)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC").dt.tz_localize(None)
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return values
+    parsed = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
+    return parsed.dt.tz_localize(None)
+
+
+def as_timestamp(value: object) -> pd.Timestamp:
+    """An as-of instant (date, datetime, text or Timestamp) as a naive UTC Timestamp; a bare
+    date means midnight UTC, as the dbt ``as_of`` var."""
+    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    if pd.isna(stamp):
+        raise ValueError(f"as_of: cannot read {value!r} as a date or timestamp")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Ids and categorical values as trimmed text; blanks as missing."""
+    text = values.astype("str").str.strip()
+    return text.mask(text == "")
+
+
+def _lower_text(values: pd.Series) -> pd.Series:
+    return _text(values).str.lower()
+
+
+def _check(name: str, frame: pd.DataFrame | None, required: bool = True) -> pd.DataFrame:
+    if frame is None:
+        if required:
+            raise ValueError(f"predictive inputs: {name} is required")
+        return pd.DataFrame(
+            {column: pd.Series(dtype="object") for column in REQUIRED_COLUMNS[name]}
+        )
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"predictive inputs: {name} must be a pandas DataFrame, got {type(frame)}")
+    missing = [column for column in REQUIRED_COLUMNS[name] if column not in frame.columns]
+    if missing:
+        raise ValueError(f"predictive inputs: {name} lacks column(s) {', '.join(missing)}")
+    return frame
+
+
+def _with_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Only ``columns``, absent ones added as missing."""
+    out = pd.DataFrame(index=frame.index)
+    for column in columns:
+        out[column] = (
+            frame[column]
+            if column in frame.columns
+            else pd.Series(np.nan, index=frame.index, dtype="object")
+        )
+    return out.reset_index(drop=True)
+
+
+def _boolean(values: pd.Series) -> pd.Series:
+    """True/False/missing from booleans or text (``true``/``false``/``1``/``0``)."""
+    text = values.astype("str").str.strip().str.lower()
+    mapped = text.map({"true": True, "false": False, "1": True, "0": False, "t": True, "f": False})
+    return mapped.astype("boolean")
+
+
+def _number(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("float64")
+
+
+def _contacts(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _with_columns(frame, CONTACT_COLUMNS)
+    for column in ("contact_id", "primary_company_id", "job_title", "country_code"):
+        out[column] = _text(out[column])
+    for column in (
+        "email_domain_type",
+        "seniority",
+        "job_function",
+        "lead_source",
+        "lifecycle_stage",
+        "sales_region",
+    ):
+        out[column] = _text(out[column])
+    out["lifecycle_stage"] = out["lifecycle_stage"].str.lower()
+    for column in ("is_personal_email", "is_email_valid", "has_company"):
+        out[column] = _boolean(out[column])
+    out["created_at"] = to_utc_naive(out["created_at"])
+    out = out[out["contact_id"].notna()]
+    return out.drop_duplicates("contact_id").reset_index(drop=True)
+
+
+def _companies(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _with_columns(frame, COMPANY_COLUMNS)
+    for column in (
+        "company_id",
+        "industry",
+        "employee_band",
+        "country_code",
+        "sales_region",
+        "domain",
+        "region",
+        "technologies",
+    ):
+        out[column] = _text(out[column])
+    for column in ("employee_count", "annual_revenue"):
+        out[column] = _number(out[column])
+    out = out[out["company_id"].notna()]
+    return out.drop_duplicates("company_id").reset_index(drop=True)
+
+
+def _custom_properties(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _with_columns(frame, ("contact_id", "property_name", "property_value", "updated_at"))
+    out["contact_id"] = _text(out["contact_id"])
+    out["property_name"] = _lower_text(out["property_name"])
+    out["property_value"] = _text(out["property_value"])
+    out["updated_at"] = to_utc_naive(out["updated_at"])
+    out = out.dropna(subset=["contact_id", "property_name", "property_value"])
+    return out.reset_index(drop=True)
+
+
+def _stage_changes(frame: pd.DataFrame) -> pd.DataFrame:
+    from lead_scoring.predictive.settings import STAGE_ORDER
+
+    out = _with_columns(frame, ("contact_id", "lifecycle_stage", "stage_order", "entered_at"))
+    out["contact_id"] = _text(out["contact_id"])
+    out["lifecycle_stage"] = _lower_text(out["lifecycle_stage"])
+    known = out["lifecycle_stage"].map(dict(STAGE_ORDER)).astype("float64")
+    given = _number(out["stage_order"])
+    out["stage_order"] = given.fillna(known)
+    out["entered_at"] = to_utc_naive(out["entered_at"])
+    out = out.dropna(subset=["contact_id", "entered_at"])
+    return out.reset_index(drop=True)
+
+
+def _events(frame: pd.DataFrame, properties: set[str]) -> pd.DataFrame:
+    """Events with the columns features read, plus the event properties in ``properties``
+    (those the rule score's event rules test)."""
+    keep = ["event_id", "contact_id", "event_type", "occurred_at", "page_path", "form_name"]
+    keep += sorted(name for name in properties if name not in keep)
+    out = frame.loc[:, [column for column in frame.columns if column in keep]].copy()
+    out["contact_id"] = _text(out["contact_id"])
+    out["event_type"] = _lower_text(out["event_type"])
+    out["occurred_at"] = to_utc_naive(out["occurred_at"])
+    for column in ("page_path", "form_name"):
+        out[column] = (
+            _text(out[column])
+            if column in out.columns
+            else pd.Series(np.nan, index=out.index, dtype="str")
+        )
+    if "event_id" not in out.columns:
+        out["event_id"] = pd.Series(np.arange(len(out)), index=out.index).astype("str")
+    out = out.dropna(subset=["contact_id", "event_type", "occurred_at"])
+    return out.reset_index(drop=True)
+
+
+def config_from_frames(tables: Mapping[str, pd.DataFrame]) -> ScoringConfig:
+    """A scoring configuration from its six seed tables as DataFrames (keyed by seed name,
+    with or without ``.csv``), read exactly as :func:`~lead_scoring.scoring.load_config` reads
+    the CSV files."""
+    by_name = {Path(str(key)).stem: frame for key, frame in tables.items()}
+    missing = [name for name in (Path(file).stem for file in TABLES) if name not in by_name]
+    if missing:
+        raise ValueError(f"scoring_config lacks table(s) {', '.join(missing)}")
+    with tempfile.TemporaryDirectory(prefix="lead_scoring_config_") as directory:
+        for file_name in TABLES:
+            frame = by_name[Path(file_name).stem]
+            frame.to_csv(Path(directory) / file_name, index=False, na_rep="")
+        return load_config(Path(directory))
+
+
+def prepare(inputs: PredictiveInputs) -> PreparedInputs:
+    """Check and normalise the inputs (see the module docstring)."""
+    config = inputs.scoring_config
+    if config is not None and not isinstance(config, ScoringConfig):
+        config = config_from_frames(config)
+    event_properties = {
+        rule.property_name
+        for rule in (config.rules if config is not None else ())
+        if rule.rule_kind == "event" and rule.property_name
+    }
+    property_values = inputs.property_values
+    if property_values is not None:
+        property_values = property_values.copy()
+        if "scored_object_type" in property_values.columns:
+            property_values = property_values[property_values["scored_object_type"] == "contact"]
+        property_values = _with_columns(
+            property_values, ("record_id", "property_object", "property_name", "property_value")
+        )
+        for column in property_values.columns:
+            property_values[column] = _text(property_values[column])
+        property_values = property_values.dropna()
+    memberships = inputs.list_memberships
+    if memberships is not None:
+        memberships = _with_columns(
+            memberships, ("list_id", "object_type", "record_id", "added_at")
+        )
+        for column in ("list_id", "object_type", "record_id"):
+            memberships[column] = _text(memberships[column])
+        memberships["added_at"] = to_utc_naive(memberships["added_at"])
+    return PreparedInputs(
+        contacts=_contacts(_check("contacts", inputs.contacts)),
+        companies=_companies(_check("companies", inputs.companies, required=False)),
+        custom_properties=_custom_properties(
+            _check("custom_properties", inputs.custom_properties, required=False)
+        ),
+        stage_changes=_stage_changes(_check("stage_changes", inputs.stage_changes, required=False)),
+        events=_events(_check("events", inputs.events, required=False), event_properties),
+        scoring_config=config,
+        property_values=property_values,
+        list_memberships=memberships,
+    )

@@ -1,0 +1,746 @@
+"""Training, scoring, explanations, the model card and serialization.
+
+Training (:func:`train`):
+
+1. examples (:func:`~lead_scoring.predictive.examples.training_examples`); fewer than
+   ``min_examples_per_class`` converted or not-converted: no model, a message, no error;
+2. time-ordered split: the latest ``holdout_fraction`` of examples (by as-of instant) is the
+   holdout, the earlier ones the training part;
+3. on the training part: features spec, two candidates - logistic regression (standardised,
+   L2, ``C`` chosen by stratified 5-fold out-of-fold log-loss) and
+   ``HistGradientBoostingClassifier`` (one of three shallow configurations,
+   :data:`BOOSTED_GRID`, chosen the same way; no early stopping) - each with a sigmoid
+   (Platt) calibration fitted on its 5-fold out-of-fold logits of the training part (the
+   holdout is never used to fit, tune or calibrate);
+4. the holdout AUC of each candidate and of the rule-based score on the same examples; the
+   candidate with the best holdout AUC is chosen (ties: logistic regression); Brier score of
+   its calibrated probabilities on the holdout;
+5. the chosen algorithm is refit on all examples - train and holdout - for scoring (the
+   holdout holds the newest behaviour): features spec refit, same hyperparameters, Platt
+   calibration refit on 5-fold out-of-fold logits of all examples. The card's metrics are
+   those of the train-only fit.
+
+Explanations are in calibrated log-odds (the Platt slope times the model's own logit
+contributions): for logistic regression, ``base + sum(contributions)`` equals
+``logit(probability)`` exactly; for gradient boosting they are occlusion effects (see
+:func:`contributions`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import json
+import math
+import pickle
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+from lead_scoring.predictive.examples import current_leads, time_split, training_examples
+from lead_scoring.predictive.explain import describe
+from lead_scoring.predictive.features import (
+    FeatureSpec,
+    Stream,
+    custom_property_names,
+    fit_spec,
+    raw_features,
+    slug,
+    streams_of,
+)
+from lead_scoring.predictive.inputs import PredictiveInputs, PreparedInputs, as_timestamp, prepare
+from lead_scoring.predictive.rule_score import rule_scores_as_of
+from lead_scoring.predictive.settings import ALGORITHMS, PredictiveSettings
+
+LOGISTIC, BOOSTED = ALGORITHMS
+LOGISTIC_CS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+#: Gradient-boosting candidates (shallow first: examples are usually few), one chosen by
+#: out-of-fold log-loss on the fitting examples. No early stopping (it would hold out a
+#: random, not time-ordered, validation set).
+BOOSTED_GRID: tuple[Mapping[str, Any], ...] = (
+    {"learning_rate": 0.05, "max_iter": 100, "max_depth": 2, "min_samples_leaf": 40},
+    {"learning_rate": 0.05, "max_iter": 150, "max_depth": 3, "min_samples_leaf": 30},
+    {"learning_rate": 0.05, "max_iter": 200, "max_leaf_nodes": 15, "min_samples_leaf": 20},
+)
+CALIBRATION = "sigmoid (Platt) on 5-fold out-of-fold logits of the fitting examples"
+SERIAL_PREFIX = "lead_scoring.predictive/1:"
+TOP_FACTORS = 3
+
+STATUS_TRAINED = "trained"
+STATUS_INSUFFICIENT = "insufficient_data"
+
+SCORE_COLUMNS = (
+    "contact_id",
+    "lifecycle_stage",
+    "probability",
+    "predictive_score",
+    "model_version",
+    *(f"positive_factor_{i}" for i in range(1, TOP_FACTORS + 1)),
+    *(f"positive_contribution_{i}" for i in range(1, TOP_FACTORS + 1)),
+    *(f"negative_factor_{i}" for i in range(1, TOP_FACTORS + 1)),
+    *(f"negative_contribution_{i}" for i in range(1, TOP_FACTORS + 1)),
+    "factors_text",
+    "scored_at",
+)
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("lead-scoring")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        return "0+unknown"
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+# ---------------------------------------------------------------------------------------------
+# The fitted model
+
+
+@dataclass(frozen=True)
+class PredictiveModel:
+    """A fitted, calibrated model with everything needed to score and explain.
+
+    ``probability = sigmoid(calibration_slope * logit + calibration_intercept)`` where
+    ``logit`` is the estimator's decision function on ``spec.transform(raw features)``.
+    """
+
+    settings: PredictiveSettings
+    spec: FeatureSpec
+    algorithm: str
+    estimator: Any
+    calibration_slope: float
+    calibration_intercept: float
+    column_means: np.ndarray  # of the fitting examples' design matrix: occlusion reference
+    model_version: str = ""
+    trained_at: str = ""
+    package_version: str = field(default_factory=package_version)
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The estimator's uncalibrated log-odds."""
+        return np.asarray(self.estimator.decision_function(x), dtype=float)
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities."""
+        return _sigmoid(self.calibration_slope * self.logit(x) + self.calibration_intercept)
+
+    @property
+    def streams(self) -> dict[str, Stream]:
+        return {s.key: s for s in streams_of(self.spec.event_types, self.settings)}
+
+
+def _folds(y: np.ndarray, seed: int) -> StratifiedKFold:
+    k = int(min(5, np.bincount(y, minlength=2).min()))
+    return StratifiedKFold(n_splits=max(k, 2), shuffle=True, random_state=seed)
+
+
+def _logistic(c: float) -> Pipeline:
+    return Pipeline(
+        [("scale", StandardScaler()), ("model", LogisticRegression(C=c, max_iter=2000))]
+    )
+
+
+def _boosted(seed: int, params: Mapping[str, Any]) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        **params, l2_regularization=1.0, early_stopping=False, random_state=seed
+    )
+
+
+def _out_of_fold(make: Any, x: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    logits = np.zeros(len(y))
+    for fit_rows, test_rows in _folds(y, seed).split(x, y):
+        estimator = make().fit(x[fit_rows], y[fit_rows])
+        logits[test_rows] = estimator.decision_function(x[test_rows])
+    return logits
+
+
+def _platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept of a (nearly unpenalised) logistic fit of y on the logits."""
+    fit = LogisticRegression(C=1e6, max_iter=1000).fit(logits[:, None], y)
+    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+
+
+@dataclass(frozen=True)
+class _Fit:
+    algorithm: str
+    estimator: Any
+    slope: float
+    intercept: float
+    params: Mapping[str, Any]  # the chosen hyperparameters
+
+
+def _fit(
+    algorithm: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    params: Mapping[str, Any] | None = None,
+) -> _Fit:
+    """Fit one candidate: hyperparameters chosen by out-of-fold log-loss (logistic: ``C``;
+    boosting: one of :data:`BOOSTED_GRID`) unless ``params`` are given, Platt calibration on
+    the chosen one's out-of-fold logits, then the estimator refit on all of ``x``."""
+    if algorithm == LOGISTIC:
+        grid = [{"C": c} for c in LOGISTIC_CS]
+
+        def make(params: Mapping[str, Any]) -> Any:
+            return _logistic(params["C"])
+    else:
+        grid = list(BOOSTED_GRID)
+
+        def make(params: Mapping[str, Any]) -> Any:
+            return _boosted(seed, params)
+
+    if params is not None:
+        grid = [dict(params)]
+    best: tuple[float, int] | None = None
+    best_oof = np.zeros(len(y))
+    for position, params in enumerate(grid):
+        oof = _out_of_fold(lambda params=params: make(params), x, y, seed)
+        loss = log_loss(y, _sigmoid(oof), labels=[0, 1])
+        if best is None or loss < best[0] - 1e-12:
+            best, best_oof = (loss, position), oof
+    assert best is not None
+    chosen = grid[best[1]]
+    slope, intercept = _platt(best_oof, y)
+    return _Fit(algorithm, make(chosen).fit(x, y), slope, intercept, dict(chosen))
+
+
+def _model(
+    fit: _Fit, spec: FeatureSpec, x: np.ndarray, settings: PredictiveSettings
+) -> PredictiveModel:
+    return PredictiveModel(
+        settings=settings,
+        spec=spec,
+        algorithm=fit.algorithm,
+        estimator=fit.estimator,
+        calibration_slope=fit.slope,
+        calibration_intercept=fit.intercept,
+        column_means=x.mean(axis=0),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations
+
+
+def contributions(
+    model: PredictiveModel, x: np.ndarray, by: str = "factor", calibrated: bool = True
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per-record contributions and the base they add to.
+
+    Logistic regression: a column contributes ``coef * (standardised value - 0)``, i.e.
+    relative to the training mean; with the intercept they add up exactly to the model's
+    logit (``calibrated=False``) - ``sigmoid`` of that sum is the uncalibrated probability.
+    Gradient boosting (an approximation, documented): a factor's contribution is the change
+    in the model's logit when the factor's columns are replaced by their training means
+    (occlusion); these do not add up exactly (interactions), so ``base`` is the logit minus
+    their sum.
+
+    ``calibrated=True`` multiplies contributions by the Platt slope and puts the Platt
+    intercept in the base: then ``base + sum`` is ``logit(probability)`` (exactly, for
+    logistic regression). ``by``: ``factor`` (columns of a factor summed) or ``column``.
+    """
+    columns = model.spec.columns
+    if model.algorithm == LOGISTIC:
+        scaler = model.estimator.named_steps["scale"]
+        linear = model.estimator.named_steps["model"]
+        z = (x - scaler.mean_) / scaler.scale_
+        per_column = z * linear.coef_[0]
+        base = np.full(len(x), float(linear.intercept_[0]))
+        if by == "factor":
+            factors = list(dict.fromkeys(column.factor for column in columns))
+            member = np.zeros((len(columns), len(factors)))
+            for position, column in enumerate(columns):
+                member[position, factors.index(column.factor)] = 1.0
+            frame = pd.DataFrame(per_column @ member, columns=factors)
+        else:
+            frame = pd.DataFrame(per_column, columns=[column.name for column in columns])
+    else:
+        logit = model.logit(x)
+        groups: dict[str, list[int]] = {}
+        for position, column in enumerate(columns):
+            key = column.factor if by == "factor" else column.name
+            groups.setdefault(key, []).append(position)
+        effects = {}
+        for key, positions in groups.items():
+            occluded = x.copy()
+            occluded[:, positions] = model.column_means[positions]
+            effects[key] = logit - model.logit(occluded)
+        frame = pd.DataFrame(effects)
+        base = logit - frame.sum(axis=1).to_numpy()
+    if calibrated:
+        frame = frame * model.calibration_slope
+        base = base * model.calibration_slope + model.calibration_intercept
+    return base, frame.reset_index(drop=True)
+
+
+class _Row:
+    """One record's raw features, read like a mapping (no per-record DataFrame)."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], position: int) -> None:
+        self._arrays, self._position = arrays, position
+
+    def get(self, name: str, default: object = None) -> object:
+        array = self._arrays.get(name)
+        return default if array is None else array[self._position]
+
+
+def _factor_texts(
+    model: PredictiveModel, raw: pd.DataFrame, factors: pd.DataFrame
+) -> dict[str, list[object]]:
+    """Top positive and negative factors per record: texts and contributions."""
+    values = factors.to_numpy()
+    names = list(factors.columns)
+    arrays = {column: raw[column].to_numpy() for column in raw.columns}
+    streams = model.streams
+    custom = {f"custom__{slug(name)}": name.replace("_", " ") for name in model.spec.custom_names}
+    windows, cap = model.settings.windows, model.settings.recency_cap_days
+    out: dict[str, list[object]] = {column: [] for column in SCORE_COLUMNS}
+    up = np.argsort(-values, axis=1, kind="stable")[:, :TOP_FACTORS]
+    down = np.argsort(values, axis=1, kind="stable")[:, :TOP_FACTORS]
+    for i in range(len(values)):
+        row = _Row(arrays, i)
+        summary = []
+        for sign, order in (("positive", up[i]), ("negative", down[i])):
+            for rank, j in enumerate(order, start=1):
+                value = values[i, j]
+                keep = value > 0 if sign == "positive" else value < 0
+                text = describe(names[j], row, streams, custom, windows, cap) if keep else None
+                out[f"{sign}_factor_{rank}"].append(text)
+                out[f"{sign}_contribution_{rank}"].append(float(value) if keep else None)
+                if text is not None:
+                    summary.append(("+ " if sign == "positive" else "- ") + text)
+        out["factors_text"].append("; ".join(summary) or None)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Training
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What :func:`train` returns: the model card (one flat dict), the model (None when not
+    trained) and the training examples (contact_id, as_of, label, converted_at, split,
+    holdout_probability, rule_score)."""
+
+    card: dict[str, Any]
+    model: PredictiveModel | None
+    examples: pd.DataFrame
+
+    @property
+    def status(self) -> str:
+        return str(self.card["status"])
+
+    @property
+    def message(self) -> str:
+        return str(self.card["message"])
+
+
+def _card(
+    settings: PredictiveSettings, as_of: pd.Timestamp, trained_at: pd.Timestamp
+) -> dict[str, Any]:
+    return {
+        "model_version": None,
+        "status": None,
+        "message": None,
+        "trained_at": trained_at,
+        "as_of": as_of,
+        "conversion": settings.conversion_label(),
+        "start_stage": settings.start_stage,
+        "end_stage": settings.end_stage,
+        "conversion_window_days": settings.conversion_window_days,
+        "training_window_start": None,
+        "training_window_end": None,
+        "holdout_window_start": None,
+        "n_examples": 0,
+        "n_positive": 0,
+        "n_negative": 0,
+        "positive_rate": None,
+        "n_train": 0,
+        "n_holdout": 0,
+        "train_positive_rate": None,
+        "holdout_positive_rate": None,
+        "features": [],
+        "n_features": 0,
+        "n_design_columns": 0,
+        "algorithm": None,
+        "candidate_algorithms": list(settings.algorithms),
+        f"holdout_auc_{LOGISTIC}": None,
+        f"holdout_auc_{BOOSTED}": None,
+        "holdout_auc_chosen": None,
+        "rule_score_id": settings.rule_score_id,
+        "holdout_auc_rule_score": None,
+        "rule_score_note": None,
+        "holdout_brier_calibrated": None,
+        "holdout_brier_uncalibrated": None,
+        "holdout_brier_base_rate": None,
+        "calibration": CALIBRATION,
+        "refit_on_all_examples": True,
+        f"hyperparameters_{LOGISTIC}": None,
+        f"hyperparameters_{BOOSTED}": None,
+        "hyperparameters_final": None,
+        "random_seed": settings.random_seed,
+        "settings": settings.to_json(),
+        "package_version": package_version(),
+    }
+
+
+def _counts_message(n_pos: int, n_neg: int, settings: PredictiveSettings) -> str | None:
+    need = settings.min_examples_per_class
+    short = []
+    if n_pos < need:
+        short.append(f"{n_pos} converted")
+    if n_neg < need:
+        short.append(f"{n_neg} not-converted")
+    if not short:
+        return None
+    return (
+        f"only {' and '.join(short)} examples ({settings.conversion_label()}); "
+        f"need at least {need} of each - no model trained"
+    )
+
+
+def _version(settings: PredictiveSettings, examples: pd.DataFrame, raw: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    digest.update(settings.to_json().encode())
+    digest.update(package_version().encode())
+    keys = examples[["contact_id", "as_of", "label"]].astype("str")
+    digest.update("\n".join(keys.agg("|".join, axis=1)).encode())
+    digest.update(pd.util.hash_pandas_object(raw, index=False).to_numpy().tobytes())
+    return "pm_" + digest.hexdigest()[:12]
+
+
+def _auc(y: np.ndarray, scores: np.ndarray) -> float | None:
+    if len(np.unique(y)) < 2:
+        return None
+    return float(roc_auc_score(y, scores))
+
+
+def train(
+    inputs: PredictiveInputs,
+    settings: PredictiveSettings | None = None,
+    as_of: object = None,
+    trained_at: datetime | None = None,
+) -> TrainingResult:
+    """Train the predictive model as of ``as_of`` (required: date, datetime or text).
+
+    Never raises for too little data: the result's ``status`` is ``insufficient_data``, its
+    ``message`` says what is missing, and ``model`` is None. ``trained_at`` (default now, UTC)
+    is recorded in the card only. Runs single-threaded (native thread pools limited to one
+    thread): deterministic, and no oversubscription inside a dbt run.
+    """
+    with threadpool_limits(limits=1):
+        return _train(inputs, settings, as_of, trained_at)
+
+
+def _train(
+    inputs: PredictiveInputs,
+    settings: PredictiveSettings | None,
+    as_of: object,
+    trained_at: datetime | None,
+) -> TrainingResult:
+    settings = settings or PredictiveSettings()
+    if as_of is None:
+        raise ValueError("train: as_of is required")
+    instant = as_timestamp(as_of)
+    stamp = as_timestamp(trained_at or datetime.now(UTC)).floor("s")
+    card = _card(settings, instant, stamp)
+    prepared = prepare(inputs)
+    examples = training_examples(prepared, settings, instant)
+    y_all = examples["label"].to_numpy()
+    n_pos, n_neg = int(y_all.sum()), int(len(y_all) - y_all.sum())
+    card.update(
+        n_examples=len(examples),
+        n_positive=n_pos,
+        n_negative=n_neg,
+        positive_rate=(n_pos / len(examples)) if len(examples) else None,
+    )
+    if len(examples):
+        card.update(
+            training_window_start=examples["as_of"].min(),
+            training_window_end=examples["as_of"].max(),
+        )
+    examples = examples.assign(
+        split=time_split(examples["as_of"], settings.holdout_fraction),
+        holdout_probability=np.nan,
+        rule_score=np.nan,
+    )
+    problem = _counts_message(n_pos, n_neg, settings)
+    train_rows = (examples["split"] == "train").to_numpy()
+    if problem is None:
+        problem = _split_message(y_all, train_rows, settings)
+    if problem is not None:
+        card.update(status=STATUS_INSUFFICIENT, message=problem)
+        return TrainingResult(card, None, examples)
+
+    event_types = tuple(
+        sorted(prepared.events.loc[prepared.events["occurred_at"] < instant, "event_type"].unique())
+    )
+    custom_train = custom_property_names(prepared, examples.loc[train_rows, "contact_id"], settings)
+    custom_all = custom_property_names(prepared, examples["contact_id"], settings)
+    custom_names = tuple(dict.fromkeys((*custom_train, *custom_all)))
+    raw = raw_features(prepared, examples, settings, event_types, custom_names)
+
+    # Candidates on the training part, compared on the holdout.
+    spec = fit_spec(raw[train_rows], settings, event_types, custom_train)
+    x_train, x_hold = spec.transform(raw[train_rows]), spec.transform(raw[~train_rows])
+    y_train, y_hold = y_all[train_rows], y_all[~train_rows]
+    fits = {
+        name: _fit(name, x_train, y_train, settings.random_seed) for name in settings.algorithms
+    }
+    aucs = {
+        name: _auc(y_hold, np.asarray(fit.estimator.decision_function(x_hold)))
+        for name, fit in fits.items()
+    }
+    chosen = max(settings.algorithms, key=lambda name: (aucs[name] or 0.0, name == LOGISTIC))
+    best = fits[chosen]
+    hold_logit = np.asarray(best.estimator.decision_function(x_hold), dtype=float)
+    hold_p = _sigmoid(best.slope * hold_logit + best.intercept)
+    examples.loc[~train_rows, "holdout_probability"] = hold_p
+
+    rule, note = (np.full(int((~train_rows).sum()), np.nan), "no rule_score_id set")
+    if settings.rule_score_id:
+        rule, note = rule_scores_as_of(
+            prepared, settings.rule_score_id, examples.loc[~train_rows, ["contact_id", "as_of"]]
+        )
+    examples.loc[~train_rows, "rule_score"] = rule
+    rule_auc = None
+    if note is None:
+        in_audience = ~np.isnan(rule)
+        floor = (np.nanmin(rule) - 1.0) if in_audience.any() else 0.0
+        rule_auc = _auc(y_hold, np.where(in_audience, rule, floor))
+        note = (
+            f"{settings.rule_score_id} as of each holdout example's as-of instant (reference "
+            f"scorer; events before it, current property values); "
+            f"{int((~in_audience).sum())} of {len(rule)} holdout examples outside its "
+            "audience ranked lowest"
+        )
+
+    # Refit the chosen algorithm on all examples for scoring.
+    final_spec = fit_spec(raw, settings, event_types, custom_all)
+    x_all = final_spec.transform(raw)
+    final_fit = _fit(chosen, x_all, y_all, settings.random_seed, params=best.params)
+    model = _model(final_fit, final_spec, x_all, settings)
+    version = _version(settings, examples, raw)
+    model = replace(model, model_version=version, trained_at=stamp.isoformat())
+
+    hold = examples.loc[~train_rows, "as_of"]
+    card.update(
+        model_version=version,
+        status=STATUS_TRAINED,
+        message=(
+            f"trained on {len(examples)} examples ({settings.conversion_label()}): "
+            f"{chosen} chosen, holdout AUC {aucs[chosen]:.3f}"
+            + ("" if rule_auc is None else f" vs rule score {rule_auc:.3f}")
+        ),
+        holdout_window_start=hold.min(),
+        n_train=int(train_rows.sum()),
+        n_holdout=int((~train_rows).sum()),
+        train_positive_rate=float(y_train.mean()),
+        holdout_positive_rate=float(y_hold.mean()),
+        features=final_spec.raw_features,
+        n_features=len(final_spec.raw_features),
+        n_design_columns=len(final_spec.columns),
+        algorithm=chosen,
+        holdout_auc_chosen=aucs[chosen],
+        holdout_auc_rule_score=rule_auc,
+        rule_score_note=note,
+        holdout_brier_calibrated=float(brier_score_loss(y_hold, hold_p)),
+        holdout_brier_uncalibrated=float(brier_score_loss(y_hold, _sigmoid(hold_logit))),
+        holdout_brier_base_rate=float(
+            brier_score_loss(y_hold, np.full(len(y_hold), y_train.mean()))
+        ),
+        hyperparameters_final=json.dumps(final_fit.params, sort_keys=True),
+        **{
+            f"hyperparameters_{name}": json.dumps(fits[name].params, sort_keys=True)
+            for name in fits
+        },
+        **{f"holdout_auc_{name}": aucs[name] for name in fits},
+    )
+    return TrainingResult(card, model, examples)
+
+
+def _split_message(
+    y: np.ndarray, train_rows: np.ndarray, settings: PredictiveSettings
+) -> str | None:
+    """Why the time-ordered split cannot be used (a class missing in a part), else None."""
+    parts = {"training part": y[train_rows], "holdout": y[~train_rows]}
+    needs = {"training part": 2, "holdout": 1}
+    for part, labels in parts.items():
+        n_pos = int(labels.sum())
+        n_neg = len(labels) - n_pos
+        if n_pos < needs[part] or n_neg < needs[part]:
+            return (
+                f"the {part} of the time-ordered split (holdout = latest "
+                f"{settings.holdout_fraction:.0%} of examples) has {n_pos} converted and "
+                f"{n_neg} not-converted examples ({settings.conversion_label()}); need at "
+                f"least {needs[part]} of each - no model trained"
+            )
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring
+
+
+def empty_scores() -> pd.DataFrame:
+    """The score table with no rows (no model)."""
+    types = {
+        "probability": "float64",
+        "predictive_score": "int64",
+        "scored_at": "datetime64[us]",
+        **{f"{s}_contribution_{i}": "float64" for s in ("positive", "negative") for i in (1, 2, 3)},
+    }
+    return pd.DataFrame(
+        {column: pd.Series(dtype=types.get(column, "str")) for column in SCORE_COLUMNS}
+    )
+
+
+def score(
+    inputs: PredictiveInputs,
+    settings: PredictiveSettings | None,
+    as_of: object,
+    model: PredictiveModel | None,
+) -> pd.DataFrame:
+    """One row per current lead (see :func:`~lead_scoring.predictive.examples.current_leads`;
+    ``settings.current_lead_stages``) as of ``as_of``, with the model's calibrated
+    ``probability``, ``predictive_score`` = round(100 * probability) and the top 3 positive
+    and negative factors (text and contribution in calibrated log-odds) and ``factors_text``.
+
+    Features are computed with the model's own settings (windows, key pages...), as in
+    training. No model (None): an empty table with the same columns.
+    """
+    if model is None:
+        return empty_scores()
+    settings = settings or model.settings
+    instant = as_timestamp(as_of)
+    prepared = prepare(inputs)
+    with threadpool_limits(limits=1):
+        return _score_prepared(prepared, settings, instant, model)
+
+
+def _score_prepared(
+    prepared: PreparedInputs,
+    settings: PredictiveSettings,
+    instant: pd.Timestamp,
+    model: PredictiveModel,
+) -> pd.DataFrame:
+    leads = current_leads(prepared, settings, instant)
+    if leads.empty:
+        return empty_scores()
+    raw = raw_features(
+        prepared, leads, model.settings, model.spec.event_types, model.spec.custom_names
+    )
+    x = model.spec.transform(raw)
+    probability = model.probability(x)
+    _, factors = contributions(model, x, by="factor", calibrated=True)
+    texts = _factor_texts(model, raw, factors)
+    texts.update(
+        contact_id=leads["contact_id"].tolist(),
+        lifecycle_stage=leads["lifecycle_stage"].tolist(),
+        probability=probability.tolist(),
+        predictive_score=np.floor(100.0 * probability + 0.5).astype("int64").tolist(),
+        model_version=[model.model_version] * len(leads),
+        scored_at=[instant] * len(leads),
+    )
+    frame = pd.DataFrame({column: texts[column] for column in SCORE_COLUMNS})
+    empty = empty_scores()
+    return frame.astype({column: empty[column].dtype for column in SCORE_COLUMNS})
+
+
+# ---------------------------------------------------------------------------------------------
+# Model card and serialization
+
+
+#: Column types of the model card frame (every other column: text).
+CARD_TYPES: Mapping[str, str] = {
+    "trained_at": "datetime64[us]",
+    "as_of": "datetime64[us]",
+    "training_window_start": "datetime64[us]",
+    "training_window_end": "datetime64[us]",
+    "holdout_window_start": "datetime64[us]",
+    "conversion_window_days": "Int64",
+    "n_examples": "Int64",
+    "n_positive": "Int64",
+    "n_negative": "Int64",
+    "n_train": "Int64",
+    "n_holdout": "Int64",
+    "n_features": "Int64",
+    "n_design_columns": "Int64",
+    "random_seed": "Int64",
+    "positive_rate": "float64",
+    "train_positive_rate": "float64",
+    "holdout_positive_rate": "float64",
+    f"holdout_auc_{LOGISTIC}": "float64",
+    f"holdout_auc_{BOOSTED}": "float64",
+    "holdout_auc_chosen": "float64",
+    "holdout_auc_rule_score": "float64",
+    "holdout_brier_calibrated": "float64",
+    "holdout_brier_uncalibrated": "float64",
+    "holdout_brier_base_rate": "float64",
+    "refit_on_all_examples": "boolean",
+}
+
+
+def model_card_frame(result: TrainingResult, include_model: bool = False) -> pd.DataFrame:
+    """The model card as one row with stable column types (:data:`CARD_TYPES`, else text;
+    lists as ``;``-joined text), whether or not a model was trained. ``include_model``: add
+    ``serialized_model`` (text, null when no model) so the model can travel to the scoring
+    model through the same table (:func:`model_from_frame`)."""
+    row: dict[str, Any] = {}
+    for key, value in result.card.items():
+        row[key] = ";".join(map(str, value)) if isinstance(value, list | tuple) else value
+    if include_model:
+        row["serialized_model"] = None if result.model is None else serialize(result.model)
+    columns = {}
+    for key, value in row.items():
+        kind = CARD_TYPES.get(key, "str")
+        if kind.startswith("datetime"):
+            columns[key] = pd.Series([pd.NaT if value is None else value]).astype(kind)
+        else:
+            columns[key] = pd.Series([value], dtype=kind)
+    return pd.DataFrame(columns)
+
+
+def serialize(model: PredictiveModel) -> str:
+    """The model as text (a prefix, then base64 of zlib-compressed pickle). Only deserialize
+    text this package produced: unpickling runs code."""
+    payload = zlib.compress(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), 9)
+    return SERIAL_PREFIX + base64.b64encode(payload).decode("ascii")
+
+
+def deserialize(text: str) -> PredictiveModel:
+    """The model :func:`serialize` wrote."""
+    if not isinstance(text, str) or not text.startswith(SERIAL_PREFIX):
+        raise ValueError("not a serialized lead_scoring.predictive model")
+    model = pickle.loads(zlib.decompress(base64.b64decode(text[len(SERIAL_PREFIX) :])))
+    if not isinstance(model, PredictiveModel):
+        raise ValueError("not a serialized lead_scoring.predictive model")
+    return model
+
+
+def model_from_frame(frame: pd.DataFrame) -> PredictiveModel | None:
+    """The model from a :func:`model_card_frame` table (``include_model=True``), None when the
+    table is empty or holds no model."""
+    if frame is None or frame.empty or "serialized_model" not in frame.columns:
+        return None
+    text = frame["serialized_model"].iloc[0]
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    return deserialize(str(text))
