@@ -28,8 +28,9 @@ REQUIRED_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "events": ("contact_id", "event_type", "occurred_at"),
 }
 
-CONTACT_COLUMNS = (
-    "contact_id",
+#: Contact and company properties the rule engine reads (int_property_values_unpivoted); the
+#: rule-score comparison (rule_score.py) rebuilds them when int_property_values_linked is absent.
+CONTACT_PROPERTIES = (
     "email_domain_type",
     "is_personal_email",
     "is_email_valid",
@@ -40,12 +41,10 @@ CONTACT_COLUMNS = (
     "lifecycle_stage",
     "country_code",
     "sales_region",
-    "primary_company_id",
     "has_company",
     "created_at",
 )
-COMPANY_COLUMNS = (
-    "company_id",
+COMPANY_PROPERTIES = (
     "industry",
     "employee_count",
     "employee_band",
@@ -53,9 +52,12 @@ COMPANY_COLUMNS = (
     "country_code",
     "sales_region",
     "domain",
-    "region",
-    "technologies",
 )
+COMPANY_MULTI_VALUED = ("region", "technologies")
+
+#: The columns kept from each table: its key, those properties and the contact's company.
+CONTACT_COLUMNS = ("contact_id", *CONTACT_PROPERTIES, "primary_company_id")
+COMPANY_COLUMNS = ("company_id", *COMPANY_PROPERTIES, *COMPANY_MULTI_VALUED)
 
 
 @dataclass(frozen=True)

@@ -14,34 +14,13 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from lead_scoring.predictive.inputs import PreparedInputs
+from lead_scoring.predictive.inputs import (
+    COMPANY_MULTI_VALUED,
+    COMPANY_PROPERTIES,
+    CONTACT_PROPERTIES,
+    PreparedInputs,
+)
 from lead_scoring.scoring import Event, PropertyValue, Record, score_record
-
-#: Contact and company properties the rule engine reads (int_property_values_unpivoted).
-CONTACT_PROPERTIES = (
-    "email_domain_type",
-    "is_personal_email",
-    "is_email_valid",
-    "seniority",
-    "job_function",
-    "job_title",
-    "lead_source",
-    "lifecycle_stage",
-    "country_code",
-    "sales_region",
-    "has_company",
-    "created_at",
-)
-COMPANY_PROPERTIES = (
-    "industry",
-    "employee_count",
-    "employee_band",
-    "annual_revenue",
-    "country_code",
-    "sales_region",
-    "domain",
-)
-COMPANY_MULTI_VALUED = ("region", "technologies")
 
 
 def _as_text(value: object) -> str | None:
