@@ -1,5 +1,6 @@
--- When a predictive model was trained, every current lead (a contact whose lifecycle stage is
--- one of the configured current-lead stages) has exactly one prediction, and nobody else has.
+-- When a predictive model was trained, every current lead (a contact whose lifecycle stage as
+-- of the scoring instant - its latest stage change at or before as_of, else the CRM property -
+-- is one of the configured current-lead stages) has exactly one prediction, and nobody else.
 {%- set stages = project_setting(
     'predictive', 'current_lead_stages', ['subscriber', 'lead', 'mql', 'other', 'unknown']
 ) %}
@@ -11,6 +12,11 @@ contacts as (
     select * from {{ ref('stg_crm__contacts') }}
 ),
 
+stage_changes as (
+    select * from {{ ref('stg_crm__lifecycle_stage_changes') }}
+    where entered_at <= {{ as_of_timestamp() }}
+),
+
 predictions as (
     select * from {{ ref('predictive_scores') }}
 ),
@@ -19,10 +25,27 @@ model_card as (
     select * from {{ ref('predictive_model_card') }}
 ),
 
+ranked_changes as (
+    select
+        contact_id,
+        lifecycle_stage,
+        row_number() over (partition by contact_id order by entered_at desc) as recency
+    from stage_changes
+),
+
+latest_stages as (
+    select * from ranked_changes
+    where recency = 1
+),
+
 current_leads as (
-    select contact_id
+    select contacts.contact_id
     from contacts
-    where coalesce(lifecycle_stage, 'unknown') in {{ stage_list }}
+    left join latest_stages
+        on contacts.contact_id = latest_stages.contact_id
+    where
+        coalesce(latest_stages.lifecycle_stage, contacts.lifecycle_stage, 'unknown')
+        in {{ stage_list }}
 ),
 
 prediction_counts as (

@@ -22,6 +22,7 @@ from lead_scoring.predictive import (
     PredictiveSettings,
     TrainingResult,
     contributions,
+    current_leads,
     deserialize,
     model_card_frame,
     model_from_frame,
@@ -271,6 +272,31 @@ def test_training_examples_label_point_in_time_conversions() -> None:
     assert examples["as_of"].tolist() == [
         pd.Timestamp(d) for d in ("2026-01-01", "2026-01-02", "2026-01-03", "2026-01-05")
     ]
+
+
+def test_current_leads_take_the_stage_as_of_the_scoring_instant() -> None:
+    changes = pd.DataFrame(
+        [
+            ("a", "mql", "2026-01-01"),
+            ("a", "sql", "2026-03-01"),  # promoted after the as-of: still an MQL then
+            ("b", "lead", "2026-01-01"),
+            ("c", "customer", "2026-01-01"),  # a customer at the as-of: not a lead
+        ],
+        columns=["contact_id", "lifecycle_stage", "entered_at"],
+    )
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c", "d"],
+            # CRM properties are today's values; d has no stage history
+            "lifecycle_stage": ["sql", "lead", "customer", "subscriber"],
+        }
+    )
+    prepared = prepare(PredictiveInputs(contacts=contacts, stage_changes=changes))
+    leads = current_leads(prepared, PredictiveSettings(), pd.Timestamp("2026-02-01"))
+    assert leads["contact_id"].tolist() == ["a", "b", "d"]
+    assert leads["lifecycle_stage"].tolist() == ["mql", "lead", "subscriber"]
+    today = current_leads(prepared, PredictiveSettings(), pd.Timestamp("2026-06-30"))
+    assert today["contact_id"].tolist() == ["b", "d"]
 
 
 def _features_of(inputs: PredictiveInputs, anchors: pd.DataFrame) -> pd.DataFrame:

@@ -13,14 +13,30 @@ and the fitted model travels between models as text (:func:`serialize`).
     result = train(inputs, settings, as_of="2026-06-30")
     card = model_card_frame(result, include_model=True)   # one row
     scores = score(inputs, settings, "2026-06-30", model_from_frame(card))
+    holdout = holdout_predictions(model_from_frame(card))   # for a calibration view
+    drift = drift_profile(inputs, settings, "2026-06-30", model_from_frame(card))  # for PSI
 
-See docs in each module: ``settings``, ``inputs``, ``examples``, ``features``, ``model``.
+See docs in each module: ``settings``, ``inputs``, ``examples``, ``features``, ``model``,
+``drift``.
 """
 
-from lead_scoring.predictive.examples import current_leads, time_split, training_examples
+from lead_scoring.predictive.drift import (
+    DRIFT_COLUMNS,
+    DriftItem,
+    DriftReference,
+    drift_profile,
+    empty_drift,
+)
+from lead_scoring.predictive.examples import (
+    current_leads,
+    recent_entrants,
+    time_split,
+    training_examples,
+)
 from lead_scoring.predictive.features import FeatureSpec, raw_features
 from lead_scoring.predictive.inputs import PredictiveInputs, config_from_frames, prepare
 from lead_scoring.predictive.model import (
+    HOLDOUT_COLUMNS,
     SCORE_COLUMNS,
     STATUS_INSUFFICIENT,
     STATUS_TRAINED,
@@ -29,6 +45,7 @@ from lead_scoring.predictive.model import (
     contributions,
     deserialize,
     empty_scores,
+    holdout_predictions,
     model_card_frame,
     model_from_frame,
     score,
@@ -38,10 +55,14 @@ from lead_scoring.predictive.model import (
 from lead_scoring.predictive.settings import STAGE_ORDER, PredictiveSettings
 
 __all__ = [
+    "DRIFT_COLUMNS",
+    "HOLDOUT_COLUMNS",
     "SCORE_COLUMNS",
     "STAGE_ORDER",
     "STATUS_INSUFFICIENT",
     "STATUS_TRAINED",
+    "DriftItem",
+    "DriftReference",
     "FeatureSpec",
     "PredictiveInputs",
     "PredictiveModel",
@@ -51,11 +72,15 @@ __all__ = [
     "contributions",
     "current_leads",
     "deserialize",
+    "drift_profile",
+    "empty_drift",
     "empty_scores",
+    "holdout_predictions",
     "model_card_frame",
     "model_from_frame",
     "prepare",
     "raw_features",
+    "recent_entrants",
     "score",
     "serialize",
     "time_split",

@@ -2,6 +2,8 @@
 
 - :func:`training_examples`: one example per contact that entered the start stage, as of that
   entry, labelled by whether it reached the end stage (or later) within the window.
+- :func:`recent_entrants`: the contacts that entered the start stage too recently to be
+  labelled (the newest cohort, compared with the examples for drift).
 - :func:`time_split`: the latest examples (by as-of instant) as the holdout.
 - :func:`current_leads`: the contacts scored as of a date.
 """
@@ -19,19 +21,13 @@ from lead_scoring.predictive.settings import STAGE_ORDER, UNORDERED_STAGES, Pred
 EXAMPLE_COLUMNS = ("contact_id", "as_of", "label", "converted_at")
 
 
-def training_examples(
+def _first_entries(
     prepared: PreparedInputs, settings: PredictiveSettings, as_of: pd.Timestamp
-) -> pd.DataFrame:
-    """One row per contact that entered ``start_stage`` (first entry), whose conversion window
-    has closed by ``as_of``: ``contact_id``, ``as_of`` (the entry instant, where features are
-    computed), ``label`` (1 when the contact entered the end stage or a later one after the
-    entry and at most ``conversion_window_days`` after it), ``converted_at``.
-
-    Left out: contacts not in ``contacts``; entries whose window ends after ``as_of``; contacts
-    that had already reached the end stage (or later) at or before their entry (recycled or
-    skipped records: nothing left to predict). Only stage changes at or before ``as_of`` are
-    read. Sorted by (as_of, contact_id).
-    """
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every known contact's first entry into ``start_stage`` at or before ``as_of``
+    (``contact_id``, ``as_of`` = the entry instant), without the contacts that had already
+    reached the end stage (or later) at or before it; and the end-stage (or later) entries
+    after it (``contact_id``, ``entered_at``). Only stage changes at or before ``as_of``."""
     changes = prepared.stage_changes
     changes = changes[changes["entered_at"] <= as_of]
     known = set(prepared.contacts["contact_id"])
@@ -43,25 +39,59 @@ def training_examples(
         .min()
         .rename(columns={"entered_at": "as_of"})
     )
-    window = pd.Timedelta(days=settings.conversion_window_days)
-    starts = starts[starts["as_of"] + window <= as_of]
     reached = changes.loc[
         changes["stage_order"] >= settings.end_order, ["contact_id", "entered_at"]
     ]
     paired = starts.merge(reached, on="contact_id", how="left")
     before = paired[paired["entered_at"] <= paired["as_of"]]["contact_id"].unique()
-    after = (
-        paired[paired["entered_at"] > paired["as_of"]]
-        .groupby("contact_id", as_index=False)["entered_at"]
+    after = paired[paired["entered_at"] > paired["as_of"]]
+    return starts[~starts["contact_id"].isin(before)], after[["contact_id", "entered_at"]]
+
+
+def training_examples(
+    prepared: PreparedInputs, settings: PredictiveSettings, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """One row per contact that entered ``start_stage`` (first entry), whose conversion window
+    has closed by ``as_of``: ``contact_id``, ``as_of`` (the entry instant, where features are
+    computed), ``label`` (1 when the contact entered the end stage or a later one after the
+    entry and at most ``conversion_window_days`` after it), ``converted_at``.
+
+    Left out: contacts not in ``contacts``; entries whose window ends after ``as_of`` (those
+    are :func:`recent_entrants`); contacts that had already reached the end stage (or later)
+    at or before their entry (recycled or skipped records: nothing left to predict). Only
+    stage changes at or before ``as_of`` are read. Sorted by (as_of, contact_id).
+    """
+    starts, after = _first_entries(prepared, settings, as_of)
+    window = pd.Timedelta(days=settings.conversion_window_days)
+    starts = starts[starts["as_of"] + window <= as_of]
+    converted = (
+        after.groupby("contact_id", as_index=False)["entered_at"]
         .min()
         .rename(columns={"entered_at": "converted_at"})
     )
-    examples = starts[~starts["contact_id"].isin(before)].merge(after, on="contact_id", how="left")
+    examples = starts.merge(converted, on="contact_id", how="left")
     examples["label"] = (
         examples["converted_at"].notna() & (examples["converted_at"] <= examples["as_of"] + window)
     ).astype("int64")
     examples = examples.sort_values(["as_of", "contact_id"], kind="mergesort")
     return examples.loc[:, list(EXAMPLE_COLUMNS)].reset_index(drop=True)
+
+
+def recent_entrants(
+    prepared: PreparedInputs, settings: PredictiveSettings, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """The newest cohort: contacts whose first entry into ``start_stage`` is in
+    ``(as_of - conversion_window_days, as_of]`` - too recent to be labelled, so not training
+    examples (together with :func:`training_examples`, every first entry at or before
+    ``as_of``). ``contact_id``, ``as_of`` (the entry instant). Same exclusions as the
+    training examples (unknown contacts; already at or past the end stage at entry); a later
+    conversion does not matter. Sorted by (as_of, contact_id).
+    """
+    starts, _ = _first_entries(prepared, settings, as_of)
+    window = pd.Timedelta(days=settings.conversion_window_days)
+    recent = starts[starts["as_of"] + window > as_of]
+    recent = recent.sort_values(["as_of", "contact_id"], kind="mergesort")
+    return recent.loc[:, ["contact_id", "as_of"]].reset_index(drop=True)
 
 
 def time_split(as_of: pd.Series, holdout_fraction: float) -> np.ndarray:
@@ -90,13 +120,24 @@ def current_leads(
 ) -> pd.DataFrame:
     """The contacts to score: ``contact_id``, ``as_of``, ``lifecycle_stage``.
 
-    A contact is scored when its current ``lifecycle_stage`` (the CRM property, as staged;
-    blank or not a known stage = ``unknown``) is in ``current_lead_stages``. Sorted by
-    contact_id. (Staging already drops records created after ``as_of`` plus the clock-skew
-    tolerance; features clip a negative contact age to 0.)
+    A contact is scored when its ``lifecycle_stage`` as of ``as_of`` is in
+    ``current_lead_stages``. That stage is the one of its latest lifecycle stage change at or
+    before ``as_of`` (point in time, like the training examples: a past ``as_of`` does not see
+    a later promotion); a contact without stage history falls back to the CRM property (blank
+    or not a known stage = ``unknown``). Sorted by contact_id. (Staging already drops records
+    created after ``as_of`` plus the clock-skew tolerance; features clip a negative contact
+    age to 0.)
     """
     contacts = prepared.contacts
-    stages = stage_of(contacts["lifecycle_stage"])
+    changes = prepared.stage_changes
+    changes = changes[changes["entered_at"] <= as_of]
+    latest = (
+        changes.sort_values(["contact_id", "entered_at"], kind="mergesort")
+        .groupby("contact_id")["lifecycle_stage"]
+        .last()
+    )
+    from_history = contacts["contact_id"].map(latest)
+    stages = stage_of(from_history.where(from_history.notna(), contacts["lifecycle_stage"]))
     keep = stages.isin(settings.current_lead_stages)
     leads = pd.DataFrame(
         {

@@ -18,7 +18,10 @@ Training (:func:`train`):
 5. the chosen algorithm is refit on all examples - train and holdout - for scoring (the
    holdout holds the newest behaviour): features spec refit, same hyperparameters, Platt
    calibration refit on 5-fold out-of-fold logits of all examples. The card's metrics are
-   those of the train-only fit.
+   those of the train-only fit;
+6. the model keeps the holdout predictions behind those metrics (:func:`holdout_predictions`)
+   and a drift reference of the examples under the final model (score and top features, see
+   :mod:`lead_scoring.predictive.drift`).
 
 Explanations are in calibrated log-odds (the Platt slope times the model's own logit
 contributions): for logistic regression, ``base + sum(contributions)`` equals
@@ -35,7 +38,7 @@ import json
 import math
 import pickle
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -50,9 +53,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from lead_scoring.predictive.drift import DriftReference, reference_profile, top_factors
 from lead_scoring.predictive.examples import current_leads, time_split, training_examples
 from lead_scoring.predictive.explain import describe
 from lead_scoring.predictive.features import (
+    Column,
     FeatureSpec,
     Stream,
     custom_property_names,
@@ -95,6 +100,15 @@ SCORE_COLUMNS = (
     "factors_text",
     "scored_at",
 )
+#: Columns of :func:`holdout_predictions` and their types.
+HOLDOUT_TYPES: Mapping[str, str] = {
+    "model_version": "str",
+    "contact_id": "str",
+    "example_as_of_at": "datetime64[us]",
+    "probability": "float64",
+    "is_converted": "bool",
+}
+HOLDOUT_COLUMNS = tuple(HOLDOUT_TYPES)
 
 
 def package_version() -> str:
@@ -118,6 +132,12 @@ class PredictiveModel:
 
     ``probability = sigmoid(calibration_slope * logit + calibration_intercept)`` where
     ``logit`` is the estimator's decision function on ``spec.transform(raw features)``.
+
+    ``holdout``: the time-ordered holdout's predictions (``contact_id``, ``as_of``,
+    ``probability``, ``label``) by the chosen candidate fitted on the training part - what the
+    card's holdout metrics are computed from (:func:`holdout_predictions`).
+    ``drift_reference``: the training examples' profile of the score and the top features
+    (:mod:`lead_scoring.predictive.drift`). Both None in models pickled before they existed.
     """
 
     settings: PredictiveSettings
@@ -130,6 +150,8 @@ class PredictiveModel:
     model_version: str = ""
     trained_at: str = ""
     package_version: str = field(default_factory=package_version)
+    holdout: pd.DataFrame | None = None
+    drift_reference: DriftReference | None = None
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """The estimator's uncalibrated log-odds."""
@@ -253,35 +275,55 @@ def contributions(
 
     ``calibrated=True`` multiplies contributions by the Platt slope and puts the Platt
     intercept in the base: then ``base + sum`` is ``logit(probability)`` (exactly, for
-    logistic regression). ``by``: ``factor`` (columns of a factor summed) or ``column``.
+    logistic regression). ``by``: ``factor`` (columns of a factor summed), ``raw`` (columns of
+    a raw feature summed: one-hot levels, value and missing flag) or ``column``.
     """
+    keys: Mapping[str, Callable[[Column], str | None]] = {
+        "factor": lambda column: column.factor,
+        "raw": lambda column: column.raw,
+        "column": lambda column: column.name,
+    }
+    if by not in keys:
+        raise ValueError(f"contributions: by must be one of {', '.join(keys)}, got {by!r}")
+    return _contributions(model, x, keys[by], calibrated, by_column=by == "column")
+
+
+def _contributions(
+    model: PredictiveModel,
+    x: np.ndarray,
+    key: Callable[[Column], str | None],
+    calibrated: bool,
+    by_column: bool = False,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """:func:`contributions` of the column groups ``key`` names (columns keyed None left out:
+    then ``base`` no longer completes the sum)."""
     columns = model.spec.columns
+    groups: dict[str, list[int]] = {}
+    for position, column in enumerate(columns):
+        name = key(column)
+        if name is not None:
+            groups.setdefault(name, []).append(position)
     if model.algorithm == LOGISTIC:
         scaler = model.estimator.named_steps["scale"]
         linear = model.estimator.named_steps["model"]
         z = (x - scaler.mean_) / scaler.scale_
         per_column = z * linear.coef_[0]
         base = np.full(len(x), float(linear.intercept_[0]))
-        if by == "factor":
-            factors = list(dict.fromkeys(column.factor for column in columns))
-            member = np.zeros((len(columns), len(factors)))
-            for position, column in enumerate(columns):
-                member[position, factors.index(column.factor)] = 1.0
-            frame = pd.DataFrame(per_column @ member, columns=factors)
-        else:
+        if by_column:
             frame = pd.DataFrame(per_column, columns=[column.name for column in columns])
+        else:
+            member = np.zeros((len(columns), len(groups)))
+            for code, positions in enumerate(groups.values()):
+                member[positions, code] = 1.0
+            frame = pd.DataFrame(per_column @ member, columns=list(groups))
     else:
         logit = model.logit(x)
-        groups: dict[str, list[int]] = {}
-        for position, column in enumerate(columns):
-            key = column.factor if by == "factor" else column.name
-            groups.setdefault(key, []).append(position)
         effects = {}
-        for key, positions in groups.items():
+        for name, positions in groups.items():
             occluded = x.copy()
             occluded[:, positions] = model.column_means[positions]
-            effects[key] = logit - model.logit(occluded)
-        frame = pd.DataFrame(effects)
+            effects[name] = logit - model.logit(occluded)
+        frame = pd.DataFrame(effects, index=range(len(x)))
         base = logit - frame.sum(axis=1).to_numpy()
     if calibrated:
         frame = frame * model.calibration_slope
@@ -538,7 +580,14 @@ def _train(
     final_fit = _fit(chosen, x_all, y_all, settings.random_seed, params=best.params)
     model = _model(final_fit, final_spec, x_all, settings)
     version = _version(settings, examples, raw)
-    model = replace(model, model_version=version, trained_at=stamp.isoformat())
+    holdout = examples.loc[~train_rows, ["contact_id", "as_of", "label"]].assign(probability=hold_p)
+    model = replace(
+        model,
+        model_version=version,
+        trained_at=stamp.isoformat(),
+        holdout=holdout.reset_index(drop=True),
+        drift_reference=_drift_reference(model, raw, x_all),
+    )
 
     hold = examples.loc[~train_rows, "as_of"]
     card.update(
@@ -574,6 +623,27 @@ def _train(
         **{f"holdout_auc_{name}": aucs[name] for name in fits},
     )
     return TrainingResult(card, model, examples)
+
+
+def _drift_reference(model: PredictiveModel, raw: pd.DataFrame, x: np.ndarray) -> DriftReference:
+    """The drift reference of the examples (``raw``, design matrix ``x``) under the final
+    model: importance = mean absolute calibrated contribution over the examples, per factor
+    (ranking) and per raw feature of the top factors (their representative); see
+    :mod:`lead_scoring.predictive.drift`."""
+    _, by_factor = contributions(model, x, by="factor", calibrated=True)
+    factor_importance = by_factor.abs().mean(axis=0)
+    top = set(top_factors(factor_importance))
+    _, by_raw = _contributions(
+        model, x, lambda column: column.raw if column.factor in top else None, calibrated=True
+    )
+    return reference_profile(
+        model.spec,
+        model.settings,
+        raw,
+        model.probability(x),
+        factor_importance,
+        by_raw.abs().mean(axis=0),
+    )
 
 
 def _split_message(
@@ -662,6 +732,32 @@ def _score_prepared(
     frame = pd.DataFrame({column: texts[column] for column in SCORE_COLUMNS})
     empty = empty_scores()
     return frame.astype({column: empty[column].dtype for column in SCORE_COLUMNS})
+
+
+def holdout_predictions(model: PredictiveModel | None) -> pd.DataFrame:
+    """The time-ordered holdout's predictions, one row per holdout example
+    (:data:`HOLDOUT_COLUMNS`): ``model_version``, ``contact_id``, ``example_as_of_at`` (the
+    example's as-of instant: its start-stage entry), ``probability`` (calibrated probability
+    of the chosen candidate fitted on the training part only - the values the card's holdout
+    AUC and Brier score are computed from) and ``is_converted`` (the label). Sorted by
+    (example_as_of_at, contact_id). No model (or one pickled before holdout predictions were
+    kept): an empty table with the same columns."""
+    holdout = None if model is None else getattr(model, "holdout", None)
+    if model is None or holdout is None:
+        return pd.DataFrame(
+            {column: pd.Series(dtype=kind) for column, kind in HOLDOUT_TYPES.items()}
+        )
+    frame = pd.DataFrame(
+        {
+            "model_version": model.model_version,
+            "contact_id": holdout["contact_id"].to_numpy(),
+            "example_as_of_at": holdout["as_of"].to_numpy(),
+            "probability": holdout["probability"].to_numpy(dtype=float),
+            "is_converted": holdout["label"].to_numpy() == 1,
+        },
+        index=range(len(holdout)),
+    )
+    return frame.astype(dict(HOLDOUT_TYPES))
 
 
 # ---------------------------------------------------------------------------------------------
