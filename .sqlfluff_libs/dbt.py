@@ -70,3 +70,15 @@ def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
     return lambda *args, **kwargs: _call(name, *args)
+
+
+def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None):
+    order = f" {order_by_clause}" if order_by_clause else ""
+    return f"string_agg({measure}, {delimiter_text}{order})"
+
+
+def generate_series(upper_bound):
+    return (
+        "select generated_number from range(1, "
+        f"{upper_bound} + 1) as series (generated_number)"
+    )

@@ -161,6 +161,61 @@ def model_card_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
+def monitoring_lines(con: duckdb.DuckDBPyConnection, names: set[str]) -> list[str]:
+    """Score performance at the evaluation snapshot, drift flags and history size."""
+    lines: list[str] = []
+    if "score_performance" in names:
+        rows = con.execute(
+            """
+            select score_id, evaluated_as_of_at, outcome_window_days, target_stage, records,
+                converted_records, auc, top_decile_lift
+            from score_performance order by score_kind, score_id
+            """
+        ).fetchall()
+        if rows:
+            _, evaluated, window, stage, *_ = rows[0]
+            lines.append(
+                f"Score performance (score_performance): scores as of {evaluated:%Y-%m-%d} "
+                f"against reaching {stage} within {window} days:"
+            )
+            for score_id, _, _, _, records, converted, auc, lift in rows:
+                auc_text = "n/a" if auc is None else f"{auc:.3f}"
+                lift_text = "n/a" if lift is None else f"{lift:.2f}x"
+                lines.append(
+                    f"  {score_id:<20} {records:>8,} contacts, {converted:>6,} converted, "
+                    f"AUC {auc_text}, top-decile lift {lift_text}"
+                )
+        else:
+            lines.append(
+                "Score performance: no scoring run old enough to judge yet "
+                "(python -m lead_scoring.history backfill adds one)."
+            )
+    if "score_drift" in names:
+        drifted = con.execute(
+            "select score_id, item_label, psi, message from score_drift where is_drifted"
+        ).fetchall()
+        checked = con.execute("select count(*) from score_drift where psi is not null").fetchall()
+        lines.append(
+            f"Drift (score_drift): {checked[0][0]} items checked, {len(drifted)} above the "
+            "threshold" + (":" if drifted else ".")
+        )
+        lines += [f"  {score_id}: {message}" for score_id, _, _, message in drifted]
+    if "scoring_runs" in names:
+        runs, changes = con.execute(
+            """
+            select (select count(*) from scoring_runs),
+                (select count(*) from score_changes where scoring_run_id = (
+                    select scoring_run_id from scoring_runs
+                    order by run_started_at desc, as_of_at desc limit 1))
+            """
+        ).fetchall()[0]
+        lines.append(
+            f"History: {runs} scoring runs in scoring_runs/score_history; the latest changed "
+            f"{changes:,} (score, record) pairs (score_changes). HTML report: make report"
+        )
+    return lines
+
+
 def render(db: Path, limit: int = 10) -> str:
     """The whole summary as text."""
     con = duckdb.connect(str(db), read_only=True)
@@ -208,6 +263,9 @@ def render(db: Path, limit: int = 10) -> str:
                     f"  {contact_id!s:<12} {score:>3} {tier:<5} {why}"
                     for contact_id, score, tier, why in predicted
                 ]
+        monitoring = monitoring_lines(con, names)
+        if monitoring:
+            lines += ["", *monitoring]
         lines += [
             "",
             "Query it: duckdb -readonly " + str(db) + "   or   "
