@@ -24,12 +24,14 @@ export LEAD_SCORING_DB ?= warehouse/lead_scoring.duckdb
 FIXTURE_DIR := build/fixtures/raw
 FIXTURE_DB := build/fixtures/lead_scoring_ci.duckdb
 FIXTURE_AS_OF := 2026-06-30
-FIXTURE_VARS := {as_of: '$(FIXTURE_AS_OF)'}
+FIXTURE_CONTACTS := 3000
+# CI: score-quality tests (band order, AUC, lift, calibration) fail the build instead of warning.
+FIXTURE_VARS := {as_of: '$(FIXTURE_AS_OF)', score_quality_severity: error}
 
 DBT := $(BIN)/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
 
-.PHONY: help venv build demo-data dbt-build summary evaluate bank test lint format pytest dbt-test-fixtures docs clean lock
+.PHONY: help venv build demo-data dbt-build summary evaluate bank test lint format pytest dbt-test-fixtures report report-fixtures preview docs clean lock
 
 help:
 	@echo "make build   install, generate demo data ($(CONTACTS) contacts), dbt build, print results"
@@ -38,6 +40,8 @@ help:
 	@echo "make format  ruff format + sqlfluff fix"
 	@echo "make evaluate  backtest: score as of 90 days ago, conversion by tier/label/matrix since"
 	@echo "make bank    flat-CSV import of ../shared bank-marketing data, build, model card"
+	@echo "make report  HTML report of score performance, calibration, lift and drift ($(REPORT_DIR)/index.html)"
+	@echo "make preview CANDIDATE=dir  compare a candidate rule set with the published one (docs/preview.md)"
 	@echo "make docs    dbt docs generate (open target/index.html)"
 	@echo "make clean   remove .venv, build outputs and the warehouse"
 
@@ -53,9 +57,17 @@ venv: $(STAMP)
 demo-data: $(STAMP)
 	$(BIN)/python -m lead_scoring.demo --contacts $(CONTACTS) --seed $(SEED) $(DEMO_AS_OF) --out $(RAW_DIR)
 
+# Score history: a new warehouse first scores the data as of OUTCOME_DAYS before its end (a
+# backfilled snapshot; skipped when the history already has one), so that score_outcomes,
+# the performance marts and the score-quality tests have conversions to judge scores by.
+OUTCOME_DAYS ?= 90
+HISTORY_END := $(if $(AS_OF),--end $(AS_OF),)
+
 dbt-build: $(STAMP)
 	@mkdir -p $(dir $(LEAD_SCORING_DB))
 	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) seed $(DBT_FLAGS) --full-refresh --quiet
+	$(BIN)/python -m lead_scoring.history backfill --raw $(RAW_DIR) --db $(LEAD_SCORING_DB) \
+		--days-before $(OUTCOME_DAYS) $(HISTORY_END)
 	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) build $(DBT_FLAGS) $(DBT_AS_OF)
 
 summary: $(STAMP)
@@ -81,6 +93,23 @@ bank: $(STAMP)
 evaluate: $(STAMP)
 	$(BIN)/python -m lead_scoring.evaluate --raw $(RAW_DIR) --warehouse $(LEAD_SCORING_DB)
 
+# Report: a self-contained HTML page from the monitoring marts, then a render check (every
+# chart has points; a headless-Chromium screenshot when Chromium is installed).
+REPORT_DIR ?= build/report
+
+report: $(STAMP)
+	$(BIN)/python -m lead_scoring.report --db $(LEAD_SCORING_DB) --out $(REPORT_DIR)/index.html
+	$(BIN)/python -m lead_scoring.report.check $(REPORT_DIR)/index.html --screenshot $(REPORT_DIR)/index.png
+
+# Preview a candidate rule set (a folder of changed seeds/scoring/*.csv) against the published
+# one on the same data: distributions, tier migration, conversion by band and AUC. Writes
+# build/preview/preview.md; the warehouse is not touched. See docs/preview.md.
+CANDIDATE ?=
+preview: $(STAMP)
+	@test -n "$(CANDIDATE)" || { echo "usage: make preview CANDIDATE=dir [RAW_DIR=...] [AS_OF=...]"; exit 2; }
+	$(BIN)/python -m lead_scoring.preview --candidate $(CANDIDATE) --raw $(RAW_DIR) \
+		$(if $(AS_OF),--as-of $(AS_OF),) --out build/preview
+
 lint: $(STAMP)
 	$(BIN)/ruff check python tests models
 	$(BIN)/ruff format --check python tests models
@@ -96,11 +125,22 @@ pytest: $(STAMP)
 
 dbt-test-fixtures: $(STAMP)
 	rm -rf $(dir $(FIXTURE_DB)) && mkdir -p $(FIXTURE_DIR)
-	$(BIN)/python -m lead_scoring.demo --contacts 400 --seed 7 --as-of $(FIXTURE_AS_OF) --out $(FIXTURE_DIR)
+	$(BIN)/python -m lead_scoring.demo --contacts $(FIXTURE_CONTACTS) --seed 7 --as-of $(FIXTURE_AS_OF) \
+		--out $(FIXTURE_DIR)
+	LEAD_SCORING_RAW_DIR=$(FIXTURE_DIR) LEAD_SCORING_DB=$(FIXTURE_DB) \
+		$(DBT) seed $(DBT_FLAGS) --target ci --quiet
+	$(BIN)/python -m lead_scoring.history backfill --raw $(FIXTURE_DIR) --db $(FIXTURE_DB) \
+		--days-before $(OUTCOME_DAYS) --target ci
 	LEAD_SCORING_RAW_DIR=$(FIXTURE_DIR) LEAD_SCORING_DB=$(FIXTURE_DB) \
 		$(DBT) build $(DBT_FLAGS) --target ci --vars "$(FIXTURE_VARS)"
 
-test: lint pytest dbt-test-fixtures
+# The report of the fixture warehouse must render with every chart (Chromium required in CI).
+report-fixtures: $(STAMP)
+	$(BIN)/python -m lead_scoring.report --db $(FIXTURE_DB) --out build/fixtures/report/index.html
+	$(BIN)/python -m lead_scoring.report.check build/fixtures/report/index.html \
+		--screenshot build/fixtures/report/index.png $(if $(CI),--require-chromium,)
+
+test: lint pytest dbt-test-fixtures report-fixtures
 	@echo "make test: all checks passed"
 
 docs: $(STAMP)

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
-REPO = Path(__file__).resolve().parents[2]
+from lead_scoring.dbt_runner import build_scores, scratch_project
+
 STAGE_ORDER = {"subscriber": 1, "lead": 2, "mql": 3, "sql": 4, "opportunity": 5, "customer": 6}
 
 
@@ -47,37 +46,41 @@ class Breakdown:
 
 
 def build_scores_as_of(raw: Path, database: Path, cutoff: date) -> None:
-    """dbt build of the scoring marts with as_of = cutoff into ``database``."""
-    env = {**os.environ, "LEAD_SCORING_RAW_DIR": str(raw), "LEAD_SCORING_DB": str(database)}
-    database.parent.mkdir(parents=True, exist_ok=True)
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [
-        str(dbt), "run", "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-        "--vars", json.dumps({"as_of": cutoff.isoformat()}),
-        "--select", "+lead_scores",
-    ]  # fmt: skip
-    seed = [str(dbt), "seed", "--project-dir", str(REPO), "--profiles-dir", str(REPO)]
-    for step in (seed, command):
-        result = subprocess.run(step, cwd=REPO, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError("dbt failed:\n" + (result.stdout + result.stderr)[-4000:])
+    """Seeds and the scoring models with as_of = cutoff into ``database``.
+
+    The build runs in a scratch copy of the project (:mod:`lead_scoring.dbt_runner`), so the
+    project's ``target/``, logs and warehouse are left alone.
+    """
+    with tempfile.TemporaryDirectory(prefix="lead-scoring-backtest-") as tmp:
+        project = scratch_project(Path(tmp))
+        build_scores(project, raw_dir=raw, database=database, as_of=cutoff, name="backtest")
 
 
-def evaluate(
-    scores_db: Path, warehouse: Path, score_id: str, cutoff: date, horizon_days: int, target: str
-) -> tuple[list[Breakdown], float, int, int]:
-    """Conversion breakdowns, AUC, records and converters for ``score_id``."""
-    con = duckdb.connect()
-    con.execute(f"attach '{scores_db}' as scored (read_only)")
-    con.execute(f"attach '{warehouse}' as current (read_only)")
+def load_outcomes(
+    con: duckdb.DuckDBPyConnection,
+    score_id: str,
+    cutoff: date,
+    horizon_days: int,
+    target: str,
+    *,
+    scores: str = "scored.lead_scores",
+    stage_changes: str = "current.stg_crm__lifecycle_stage_changes",
+) -> None:
+    """Create the temp table ``outcomes`` in ``con``: one row per record of ``score_id`` in
+    the audience (record_id, score, tier, score_label, matrix_label, converted).
+
+    ``converted``: the contact first reached the ``target`` stage or a later one within
+    ``horizon_days`` after ``cutoff``; contacts that reached it at or before the cutoff are
+    left out. ``scores`` is a ``lead_scores`` table built as of the cutoff, ``stage_changes``
+    the lifecycle stage changes of a build that has seen the whole horizon.
+    """
     end = cutoff + timedelta(days=horizon_days)
-    target_order = STAGE_ORDER[target]
     con.execute(
-        """
-        create temp table outcomes as
+        f"""
+        create or replace temp table outcomes as
         with stages as (
             select contact_id, min(entered_at) as reached_at
-            from current.stg_crm__lifecycle_stage_changes
+            from {stage_changes}
             where stage_order >= ?
             group by contact_id
         )
@@ -89,15 +92,24 @@ def evaluate(
             scores.matrix_label,
             coalesce(stages.reached_at > ?::timestamp and stages.reached_at <= ?::timestamp, false)
                 as converted
-        from scored.lead_scores as scores
+        from {scores} as scores
         left join stages on scores.record_id = stages.contact_id
         where scores.score_id = ? and scores.is_in_audience
           and (stages.reached_at is null or stages.reached_at > ?::timestamp)
         """,
-        [target_order, cutoff, end, score_id, cutoff],
+        [STAGE_ORDER[target], cutoff, end, score_id, cutoff],
     )
+
+
+#: Breakdowns of the outcomes: (column of ``outcomes``, dimension name).
+DIMENSIONS = (("tier", "tier"), ("score_label", "label"), ("matrix_label", "matrix"))
+
+
+def conversion_breakdowns(con: duckdb.DuckDBPyConnection) -> list[Breakdown]:
+    """Records and converters of the ``outcomes`` table by tier, label and matrix cell
+    (highest-scoring values first)."""
     breakdowns = []
-    for column, label in (("tier", "tier"), ("score_label", "label"), ("matrix_label", "matrix")):
+    for column, label in DIMENSIONS:
         rows = con.execute(
             f"""
             select coalesce({column}, '(none)'), count(*), count(*) filter (where converted)
@@ -105,6 +117,12 @@ def evaluate(
             """
         ).fetchall()
         breakdowns.append(Breakdown(label, [(str(v), int(n), int(c)) for v, n, c in rows]))
+    return breakdowns
+
+
+def outcomes_auc(con: duckdb.DuckDBPyConnection) -> float:
+    """AUC of the score in ``outcomes`` for ``converted``: the chance that a converter scores
+    above a non-converter, ties counting half (0.0 without both classes)."""
     (auc,) = con.execute(
         """
         with ranked as (
@@ -123,10 +141,25 @@ def evaluate(
         select (rank_sum - p * (p + 1) / 2.0) / nullif(p * n, 0) from counts
         """
     ).fetchone() or (None,)
-    records, converters = con.execute(
-        "select count(*), count(*) filter (where converted) from outcomes"
-    ).fetchone() or (0, 0)
-    return breakdowns, float(auc or 0.0), int(records), int(converters)
+    return float(auc or 0.0)
+
+
+def evaluate(
+    scores_db: Path, warehouse: Path, score_id: str, cutoff: date, horizon_days: int, target: str
+) -> tuple[list[Breakdown], float, int, int]:
+    """Conversion breakdowns (tier, label, matrix), AUC, records and converters for
+    ``score_id``: scores from ``scores_db`` (built as of ``cutoff``), stage changes from
+    ``warehouse`` (both opened read-only)."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{scores_db}' as scored (read_only)")
+        con.execute(f"attach '{warehouse}' as current (read_only)")
+        load_outcomes(con, score_id, cutoff, horizon_days, target)
+        breakdowns = conversion_breakdowns(con)
+        auc = outcomes_auc(con)
+        records, converters = con.execute(
+            "select count(*), count(*) filter (where converted) from outcomes"
+        ).fetchone() or (0, 0)
+    return breakdowns, auc, int(records), int(converters)
 
 
 def main(argv: list[str] | None = None) -> int:
