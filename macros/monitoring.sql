@@ -68,3 +68,18 @@
         or both are set and unequal. -#}
     not (coalesce({{ left }} = {{ right }}, false) or ({{ left }} is null and {{ right }} is null))
 {%- endmacro %}
+
+
+{% macro score_bucket_counts(scores, ranges, buckets) -%}
+    {#- Records per (score_id, bin_order) of the relation or CTE `scores` (score_id, score),
+        over the equal-width buckets of `ranges` (int_score_ranges). -#}
+    {%- set bucket = score_bucket(scores ~ '.score', ranges ~ '.range_low', ranges ~ '.range_high', buckets) -%}
+    select
+        {{ scores }}.score_id,
+        {{ bucket }} as bin_order,
+        count(*) as records
+    from {{ scores }}
+    inner join {{ ranges }}
+        on {{ scores }}.score_id = {{ ranges }}.score_id
+    group by {{ scores }}.score_id, {{ bucket }}
+{%- endmacro %}

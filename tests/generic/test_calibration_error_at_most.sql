@@ -19,12 +19,7 @@
 {%- set percent_sql = "cast(cast(100 * %s as decimal(9, 1)) as " ~ dbt.type_string() ~ ")" %}
 {%- set decimal_sql = "cast(cast(%s as decimal(9, 3)) as " ~ dbt.type_string() ~ ")" %}
 
-{%- set group_columns = [group_by] if group_by is string else (group_by or []) | list %}
-{%- set group_name_parts = [] %}
-{%- for column in group_columns %}
-{%- do group_name_parts.append(dbt.string_literal(("" if loop.first else ", ") ~ column ~ " = ")) %}
-{%- do group_name_parts.append("coalesce(" ~ text_sql | format(column) ~ ", 'null')") %}
-{%- endfor %}
+{%- set group_columns = quality_test_group_columns(group_by) %}
 {%- set message_prefix = ["group_name", "': '"] if group_columns else [] %}
 
 with
@@ -32,7 +27,7 @@ with
 source_rows as (
     select
         {% for column in group_columns %}{{ column }},
-        {% endfor %}{{ dbt.concat(group_name_parts) if group_columns else "'all rows'" }} as group_name,
+        {% endfor %}{{ quality_test_group_name(group_by) }} as group_name,
         {{ column_name }} as probability,
         case when {{ outcome_column }} then 1 else 0 end as converted
     from {{ model }}

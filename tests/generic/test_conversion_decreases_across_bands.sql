@@ -16,12 +16,7 @@
 {%- set text_sql = "cast(%s as " ~ dbt.type_string() ~ ")" %}
 {%- set percent_sql = "cast(cast(100 * %s as decimal(9, 1)) as " ~ dbt.type_string() ~ ")" %}
 
-{%- set group_columns = [group_by] if group_by is string else (group_by or []) | list %}
-{%- set group_name_parts = [] %}
-{%- for column in group_columns %}
-{%- do group_name_parts.append(dbt.string_literal(("" if loop.first else ", ") ~ column ~ " = ")) %}
-{%- do group_name_parts.append("coalesce(" ~ text_sql | format(column) ~ ", 'null')") %}
-{%- endfor %}
+{%- set group_columns = quality_test_group_columns(group_by) %}
 {%- set message_prefix = ["group_name", "': '"] if group_columns else [] %}
 
 {%- set band_literals = [] %}
@@ -44,7 +39,7 @@ with
 source_rows as (
     select
         {% for column in group_columns %}{{ column }},
-        {% endfor %}{{ dbt.concat(group_name_parts) if group_columns else "'all rows'" }} as group_name,
+        {% endfor %}{{ quality_test_group_name(group_by) }} as group_name,
         {{ text_sql | format(column_name) }} as band,
         case {{ text_sql | format(column_name) }}{% for band_literal in band_literals %}
             when {{ band_literal }} then {{ loop.index }}{% endfor %}

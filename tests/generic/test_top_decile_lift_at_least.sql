@@ -21,12 +21,7 @@
 {%- set lift_rounded_down =
     "floor(100 * top_decile_converters * records / (top_decile_records * converters)) / 100.0" %}
 
-{%- set group_columns = [group_by] if group_by is string else (group_by or []) | list %}
-{%- set group_name_parts = [] %}
-{%- for column in group_columns %}
-{%- do group_name_parts.append(dbt.string_literal(("" if loop.first else ", ") ~ column ~ " = ")) %}
-{%- do group_name_parts.append("coalesce(" ~ text_sql | format(column) ~ ", 'null')") %}
-{%- endfor %}
+{%- set group_columns = quality_test_group_columns(group_by) %}
 {%- set message_prefix = ["group_name", "': '"] if group_columns else [] %}
 
 with
@@ -34,7 +29,7 @@ with
 source_rows as (
     select
         {% for column in group_columns %}{{ column }},
-        {% endfor %}{{ dbt.concat(group_name_parts) if group_columns else "'all rows'" }} as group_name,
+        {% endfor %}{{ quality_test_group_name(group_by) }} as group_name,
         {{ column_name }} as score,
         case when {{ outcome_column }} then 1 else 0 end as converted
     from {{ model }}

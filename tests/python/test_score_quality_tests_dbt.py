@@ -610,6 +610,9 @@ def write_project(root: Path, seeds: dict[str, list[Row]], cases: Sequence[Case]
     (project / "models").mkdir()
     for name in TEST_FILES:
         shutil.copy2(REPO / "tests" / "generic" / name, project / "tests" / "generic" / name)
+    # the tests' shared helpers (group names)
+    (project / "macros").mkdir()
+    shutil.copy2(REPO / "macros" / "quality_tests.sql", project / "macros" / "quality_tests.sql")
     (project / "dbt_project.yml").write_text(
         yaml.safe_dump(
             {
@@ -620,6 +623,7 @@ def write_project(root: Path, seeds: dict[str, list[Row]], cases: Sequence[Case]
                 "seed-paths": ["seeds"],
                 "test-paths": ["tests"],
                 "model-paths": ["models"],
+                "macro-paths": ["macros"],
                 "data_tests": {"+store_failures": True},
             }
         )

@@ -58,32 +58,11 @@ reference_scores as (
 ),
 
 reference_counts as (
-    select
-        reference_scores.score_id,
-        {{ score_bucket('reference_scores.score', 'score_ranges.range_low', 'score_ranges.range_high', buckets) }}
-            as bin_order,
-        count(*) as records
-    from reference_scores
-    inner join score_ranges
-        on reference_scores.score_id = score_ranges.score_id
-    group by
-        reference_scores.score_id,
-        {{ score_bucket('reference_scores.score', 'score_ranges.range_low', 'score_ranges.range_high', buckets) }}
+    {{ score_bucket_counts('reference_scores', 'score_ranges', buckets) }}
 ),
 
 current_counts as (
-    select
-        current_scores.score_id,
-        {{ score_bucket('current_scores.score', 'score_ranges.range_low', 'score_ranges.range_high', buckets) }}
-            as bin_order,
-        max(current_scores.scored_at) as scored_at,
-        count(*) as records
-    from current_scores
-    inner join score_ranges
-        on current_scores.score_id = score_ranges.score_id
-    group by
-        current_scores.score_id,
-        {{ score_bucket('current_scores.score', 'score_ranges.range_low', 'score_ranges.range_high', buckets) }}
+    {{ score_bucket_counts('current_scores', 'score_ranges', buckets) }}
 ),
 
 score_bins as (

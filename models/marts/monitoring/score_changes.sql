@@ -20,30 +20,16 @@ scoring_runs as (
 sequenced as (
     select
         score_history.*,
-        lag(score_history_id) over (
+        {%- for column, alias in [
+            ('score_history_id', 'previous_history_id'), ('scoring_run_id', 'previous_run_id'),
+            ('as_of_at', 'previous_as_of_at'), ('is_scored', 'was_scored'),
+            ('score', 'previous_score'), ('score_label', 'previous_label'),
+            ('tier', 'previous_tier'), ('matrix_label', 'previous_matrix_label'),
+        ] %}
+        lag({{ column }}) over (
             partition by score_id, record_id order by as_of_at, recorded_at
-        ) as previous_history_id,
-        lag(scoring_run_id) over (
-            partition by score_id, record_id order by as_of_at, recorded_at
-        ) as previous_run_id,
-        lag(as_of_at) over (
-            partition by score_id, record_id order by as_of_at, recorded_at
-        ) as previous_as_of_at,
-        lag(is_scored) over (
-            partition by score_id, record_id order by as_of_at, recorded_at
-        ) as was_scored,
-        lag(score) over (
-            partition by score_id, record_id order by as_of_at, recorded_at
-        ) as previous_score,
-        lag(score_label) over (
-            partition by score_id, record_id order by as_of_at, recorded_at
-        ) as previous_label,
-        lag(tier) over (
-            partition by score_id, record_id order by as_of_at, recorded_at
-        ) as previous_tier,
-        lag(matrix_label) over (
-            partition by score_id, record_id order by as_of_at, recorded_at
-        ) as previous_matrix_label,
+        ) as {{ alias }},
+        {%- endfor %}
         min(as_of_at) over (partition by score_id) as first_as_of_at
     from score_history
 ),

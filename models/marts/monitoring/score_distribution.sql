@@ -19,18 +19,7 @@ bucket_numbers as (
 ),
 
 bucketed as (
-    select
-        current_scores.score_id,
-        {{ score_bucket('current_scores.score', 'scores.range_low', 'scores.range_high', buckets) }}
-            as bucket_order,
-        max(current_scores.scored_at) as scored_at,
-        count(*) as records
-    from current_scores
-    inner join scores
-        on current_scores.score_id = scores.score_id
-    group by
-        current_scores.score_id,
-        {{ score_bucket('current_scores.score', 'scores.range_low', 'scores.range_high', buckets) }}
+    {{ score_bucket_counts('current_scores', 'scores', buckets) }}
 ),
 
 grid as (
@@ -56,12 +45,12 @@ filled as (
         coalesce(bucketed.records, 0) as records,
         cast(coalesce(bucketed.records, 0) as {{ type_double() }})
         / nullif(sum(coalesce(bucketed.records, 0)) over (partition by grid.score_id), 0) as share,
-        max(bucketed.scored_at) over (partition by grid.score_id) as scored_at
+        {{ as_of_timestamp() }} as scored_at
     from grid
     left join bucketed
         on
             grid.score_id = bucketed.score_id
-            and grid.bucket_order = bucketed.bucket_order
+            and grid.bucket_order = bucketed.bin_order
 ),
 
 final as (

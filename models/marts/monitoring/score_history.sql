@@ -5,6 +5,12 @@
 -- as_of_at <= T. Append-only; kept across --full-refresh (full_refresh = false).
 {{ config(materialized='incremental', full_refresh=false, on_schema_change='append_new_columns') }}
 
+{%- set stored = [
+    'score_id', 'score_name', 'score_kind', 'object_type', 'record_id', 'is_scored', 'score',
+    'fit_score', 'engagement_score', 'probability', 'score_label', 'fit_label',
+    'engagement_label', 'matrix_label', 'tier', 'breakdown_signature', 'reasons',
+    'model_version', 'change_kind',
+] %}
 {%- set tracked = [
     'is_scored', 'score', 'fit_score', 'engagement_score', 'score_label', 'fit_label',
     'engagement_label', 'matrix_label', 'tier', 'breakdown_signature',
@@ -99,47 +105,11 @@ vanished as (
 
 changes as (
     select
-        score_id,
-        score_name,
-        score_kind,
-        object_type,
-        record_id,
-        is_scored,
-        score,
-        fit_score,
-        engagement_score,
-        probability,
-        score_label,
-        fit_label,
-        engagement_label,
-        matrix_label,
-        tier,
-        breakdown_signature,
-        reasons,
-        model_version,
-        change_kind
+        {{ stored | join(',\n        ') }}
     from kept
     union all
     select
-        score_id,
-        score_name,
-        score_kind,
-        object_type,
-        record_id,
-        is_scored,
-        score,
-        fit_score,
-        engagement_score,
-        probability,
-        score_label,
-        fit_label,
-        engagement_label,
-        matrix_label,
-        tier,
-        breakdown_signature,
-        reasons,
-        model_version,
-        change_kind
+        {{ stored | join(',\n        ') }}
     from vanished
 ),
 
