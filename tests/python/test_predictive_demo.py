@@ -102,8 +102,13 @@ def test_trains_and_scores_on_demo_data(demo_inputs: PredictiveInputs) -> None:
 
     fitted = model_from_frame(model_card_frame(result, include_model=True))
     scores = score(demo_inputs, settings, AS_OF, fitted)
+    # current leads: the stage as of AS_OF from the stage history, else the CRM property
     contacts = demo_inputs.contacts
-    stages = contacts["lifecycle_stage"].fillna("unknown")
+    changes = demo_inputs.stage_changes
+    changes = changes[pd.to_datetime(changes["entered_at"]) <= pd.Timestamp(AS_OF)]
+    latest = changes.sort_values("entered_at", kind="mergesort").groupby("contact_id").last()
+    history_stage = contacts["contact_id"].map(latest["lifecycle_stage"])
+    stages = history_stage.fillna(contacts["lifecycle_stage"]).fillna("unknown")
     expected = contacts.loc[stages.isin(settings.current_lead_stages), "contact_id"]
     assert list(scores.columns) == list(SCORE_COLUMNS)
     assert sorted(scores["contact_id"]) == sorted(expected)
