@@ -1,6 +1,6 @@
 # Lead-scoring warehouse. Every target creates/uses .venv by itself.
 #   make build   - install, generate the demo data, dbt build, print what was built
-#   make test    - everything CI checks: ruff, pytest, sqlfluff, dbt build on fixtures
+#   make test    - everything CI checks: ruff, pytest, sqlfluff, dbt build on fixtures, report check
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -17,7 +17,6 @@ RAW_DIR ?= data/demo
 # (default: the demo data ends today and scores are computed as of now).
 AS_OF ?=
 DEMO_AS_OF := $(if $(AS_OF),--as-of $(AS_OF),)
-DBT_AS_OF := $(if $(AS_OF),--vars "{as_of: '$(AS_OF)'}",)
 export LEAD_SCORING_DB ?= warehouse/lead_scoring.duckdb
 
 # Fixtures (make test): small, seeded and pinned to a fixed date so results are reproducible.
@@ -26,7 +25,7 @@ FIXTURE_DB := build/fixtures/lead_scoring_ci.duckdb
 FIXTURE_AS_OF := 2026-06-30
 FIXTURE_CONTACTS := 3000
 # CI: score-quality tests (band order, AUC, lift, calibration) fail the build instead of warning.
-FIXTURE_VARS := {as_of: '$(FIXTURE_AS_OF)', score_quality_severity: error}
+FIXTURE_VARS := {"score_quality_severity": "error"}
 
 DBT := $(BIN)/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
@@ -35,7 +34,7 @@ DBT_FLAGS := --profiles-dir . --project-dir .
 
 help:
 	@echo "make build   install, generate demo data ($(CONTACTS) contacts), dbt build, print results"
-	@echo "make test    ruff + pytest + sqlfluff + dbt build on seeded fixtures (what CI runs)"
+	@echo "make test    ruff + pytest + sqlfluff + dbt build on seeded fixtures + report check (what CI runs)"
 	@echo "make lint    ruff and sqlfluff only"
 	@echo "make format  ruff format + sqlfluff fix"
 	@echo "make evaluate  backtest: score as of 90 days ago, conversion by tier/label/matrix since"
@@ -57,18 +56,17 @@ venv: $(STAMP)
 demo-data: $(STAMP)
 	$(BIN)/python -m lead_scoring.demo --contacts $(CONTACTS) --seed $(SEED) $(DEMO_AS_OF) --out $(RAW_DIR)
 
-# Score history: a new warehouse first scores the data as of OUTCOME_DAYS before its end (a
-# backfilled snapshot; skipped when the history already has one), so that score_outcomes,
-# the performance marts and the score-quality tests have conversions to judge scores by.
+# dbt-build = python -m lead_scoring.refresh: builds into a copy of the warehouse
+# (<name>.building.duckdb) and swaps it in atomically once every step passed, so readers never
+# see a half-built warehouse. First it scores the data as of OUTCOME_DAYS before its end when
+# the history has no snapshot that old (a backfill), so that score_outcomes, the performance
+# marts and the score-quality tests have conversions to judge the scores by.
 OUTCOME_DAYS ?= 90
-HISTORY_END := $(if $(AS_OF),--end $(AS_OF),)
+REFRESH_AS_OF := $(if $(AS_OF),--as-of $(AS_OF) --history-end $(AS_OF),)
 
 dbt-build: $(STAMP)
-	@mkdir -p $(dir $(LEAD_SCORING_DB))
-	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) seed $(DBT_FLAGS) --full-refresh --quiet
-	$(BIN)/python -m lead_scoring.history backfill --raw $(RAW_DIR) --db $(LEAD_SCORING_DB) \
-		--days-before $(OUTCOME_DAYS) $(HISTORY_END)
-	LEAD_SCORING_RAW_DIR=$(RAW_DIR) $(DBT) build $(DBT_FLAGS) $(DBT_AS_OF)
+	$(BIN)/python -m lead_scoring.refresh --raw $(RAW_DIR) --db $(LEAD_SCORING_DB) \
+		--history-days $(OUTCOME_DAYS) $(REFRESH_AS_OF)
 
 summary: $(STAMP)
 	$(BIN)/python -m lead_scoring.summary --db $(LEAD_SCORING_DB)
@@ -127,12 +125,8 @@ dbt-test-fixtures: $(STAMP)
 	rm -rf $(dir $(FIXTURE_DB)) && mkdir -p $(FIXTURE_DIR)
 	$(BIN)/python -m lead_scoring.demo --contacts $(FIXTURE_CONTACTS) --seed 7 --as-of $(FIXTURE_AS_OF) \
 		--out $(FIXTURE_DIR)
-	LEAD_SCORING_RAW_DIR=$(FIXTURE_DIR) LEAD_SCORING_DB=$(FIXTURE_DB) \
-		$(DBT) seed $(DBT_FLAGS) --target ci --quiet
-	$(BIN)/python -m lead_scoring.history backfill --raw $(FIXTURE_DIR) --db $(FIXTURE_DB) \
-		--days-before $(OUTCOME_DAYS) --target ci
-	LEAD_SCORING_RAW_DIR=$(FIXTURE_DIR) LEAD_SCORING_DB=$(FIXTURE_DB) \
-		$(DBT) build $(DBT_FLAGS) --target ci --vars "$(FIXTURE_VARS)"
+	$(BIN)/python -m lead_scoring.refresh --raw $(FIXTURE_DIR) --db $(FIXTURE_DB) --target ci \
+		--as-of $(FIXTURE_AS_OF) --history-days $(OUTCOME_DAYS) --vars '$(FIXTURE_VARS)'
 
 # The report of the fixture warehouse must render with every chart (Chromium required in CI).
 report-fixtures: $(STAMP)
