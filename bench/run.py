@@ -1,0 +1,1228 @@
+"""Benchmark of the warehouse at several demo sizes (a script, not a timed test).
+
+    .venv/bin/python bench/run.py --sizes 10000,100000 --work /tmp/bench [--seed 42]
+        [--as-of 2026-06-30] [--skip-predictive | --compare-predictive] [--out bench/results.md]
+
+For each size: generate the demo raw data, hold back the newest 1% of the events, time a full
+build (``dbt seed`` + ``dbt build``) on a new DuckDB file and a refresh (the same commands on the
+data with the held-back events), run-only and test-only times (``dbt run`` / ``dbt test`` on
+another new file), the peak memory of every dbt process tree, and one hand-written DuckDB query
+(``bench/lower_bound.sql``) computing the same ``contact_lead_score`` as a lower bound, checked
+against the build's ``lead_scores``. Writes a markdown report (``--out``) and
+``<work>/results.json``. What is measured and how: ``bench/README.md``.
+
+Everything is written under ``--work``: the raw data, a scratch copy of the dbt project, the
+warehouses, dbt's target/ and logs/. The repository is only read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lead_scoring.demo.schema import TABLES
+
+REPO = Path(__file__).resolve().parents[1]
+LOWER_BOUND_SQL = Path(__file__).resolve().with_name("lower_bound.sql")
+#: What the scratch copy of the dbt project holds (tests/ without the Python tests).
+PROJECT_ITEMS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "analyses",
+    "tests",
+)
+#: --skip-predictive: the predictive dbt Python models and everything downstream of them
+#: (their marts, and the monitoring models, which union the predictive scores).
+PREDICTIVE_SELECTOR = "path:models/intermediate/predictive+"
+#: A raw event table is one with this timestamp column (lead_scoring.demo.schema.TABLES).
+EVENT_TIME_COLUMN = "occurred_at"
+#: Staging rejects event times later than as_of + this (var future_timestamp_tolerance_hours).
+FUTURE_TOLERANCE_HOURS = 24
+SCORE_ID = "contact_lead_score"
+MATCH_TOLERANCE = 0.01
+MIB = 1024 * 1024
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def parse_sizes(text: str) -> list[int]:
+    """'10k,100000,1M' -> [10000, 100000, 1000000]."""
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower().replace("_", "")
+        if not part:
+            continue
+        factor = {"k": 1_000, "m": 1_000_000}.get(part[-1], 1)
+        number = part[:-1] if factor > 1 else part
+        value = int(float(number) * factor)
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"size must be at least 1: {part!r}")
+        sizes.append(value)
+    if not sizes:
+        raise argparse.ArgumentTypeError("no sizes given")
+    return sizes
+
+
+def sql_text(value: object) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def event_tables() -> dict[str, bool]:
+    """Raw tables with an occurred_at column -> whether that column is text (else typed)."""
+    out = {}
+    for name, schema in TABLES.items():
+        if EVENT_TIME_COLUMN in schema.names:
+            out[name] = pa.types.is_string(schema.field(EVENT_TIME_COLUMN).type)
+    return out
+
+
+def _utc_timestamp(expr: str) -> str:
+    """The staging models' text -> naive UTC timestamp (offsets honoured; TimeZone=UTC)."""
+    return (
+        f"cast(try_cast(nullif(trim({expr}), '') as timestamptz) at time zone 'UTC' as timestamp)"
+    )
+
+
+def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection in UTC, as the dbt profile sets it."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    if memory_limit:
+        con.execute(f"set memory_limit = {sql_text(memory_limit)}")
+    return con
+
+
+# ------------------------------------------------------------------------------ 1% split
+
+
+def split_events(
+    source: Path,
+    initial: Path,
+    as_of: date,
+    *,
+    fraction: float = 0.01,
+    tolerance_hours: int = FUTURE_TOLERANCE_HOURS,
+) -> dict[str, Any]:
+    """Write ``initial``: ``source`` without its newest ``fraction`` of events.
+
+    Event tables (:func:`event_tables`) lose the ``round(fraction * all their rows)`` rows with
+    the latest timestamps, ranked over all event tables together (ties: table name, then row
+    number, latest first). Rows whose timestamp is missing, unparseable or later than as_of plus
+    the staging tolerance are never held back: staging rejects them in both builds (they are
+    dirt, not new events). Other tables are hard-linked (copied across file systems).
+    ``source`` itself is the refresh data (initial + held back). Returns row counts.
+    """
+    source, initial = Path(source), Path(initial)
+    if initial.exists():
+        shutil.rmtree(initial)
+    initial.mkdir(parents=True)
+    tables = event_tables()
+    limit = f"timestamp {sql_text(as_of.isoformat())} + interval {int(tolerance_hours)} hour"
+    con = connect()
+    parts, rows = [], {}
+    for name, is_text in tables.items():
+        path = sql_text(source / f"{name}.parquet")
+        ts = _utc_timestamp(EVENT_TIME_COLUMN) if is_text else EVENT_TIME_COLUMN
+        rows[name] = con.execute(f"select count(*) from read_parquet({path})").fetchone()[0]
+        parts.append(
+            f"select {sql_text(name)} as table_name, file_row_number as row_number, ts"
+            f" from (select file_row_number, {ts} as ts"
+            f" from read_parquet({path}, file_row_number = true))"
+            f" where ts <= {limit}"
+        )
+    events = sum(rows.values())
+    held = round(fraction * events)
+    con.execute(
+        "create temp table held_back as select * from ("
+        + " union all ".join(parts)
+        + f") order by ts desc, table_name desc, row_number desc limit {held}"
+    )
+    held_rows = dict(
+        con.execute("select table_name, count(*) from held_back group by 1").fetchall()
+    )
+    first_held, last_held = con.execute("select min(ts), max(ts) from held_back").fetchone()
+    for name in TABLES:
+        src, dst = source / f"{name}.parquet", initial / f"{name}.parquet"
+        if name not in tables:
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copy2(src, dst)
+            continue
+        con.execute(
+            f"copy (select * exclude (file_row_number)"
+            f" from read_parquet({sql_text(src)}, file_row_number = true)"
+            f" where file_row_number not in (select row_number from held_back"
+            f" where table_name = {sql_text(name)})"
+            f" order by file_row_number) to {sql_text(dst)} (format parquet, compression zstd)"
+        )
+    con.close()
+    counts = {
+        name: {
+            "refresh": rows.get(name, _parquet_rows(source / f"{name}.parquet")),
+            "held_back": held_rows.get(name, 0),
+        }
+        for name in TABLES
+    }
+    for value in counts.values():
+        value["initial"] = value["refresh"] - value["held_back"]
+    result = {
+        "fraction": fraction,
+        "event_tables": list(tables),
+        "events_initial": events - held,
+        "events_refresh": events,
+        "held_back": held,
+        "held_back_from": str(first_held) if first_held is not None else None,
+        "held_back_to": str(last_held) if last_held is not None else None,
+        "raw_rows_initial": sum(v["initial"] for v in counts.values()),
+        "raw_rows_refresh": sum(v["refresh"] for v in counts.values()),
+        "tables": counts,
+    }
+    (initial / "_split.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def _parquet_rows(path: Path) -> int:
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+# ------------------------------------------------------------------------------ memory
+
+
+def _proc_children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, from /proc/<pid>/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(resident memory now summed over ``pid`` and its descendants, the largest high-water
+    mark of one of them), in bytes, from /proc/<pid>/status (VmRSS, VmHWM)."""
+    children = _proc_children()
+    total, largest, todo = 0, 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, ()))
+        try:
+            with open(f"/proc/{current}/status", "rb") as handle:
+                status = handle.read()
+        except OSError:
+            continue
+        for line in status.split(b"\n"):
+            if line.startswith(b"VmRSS:"):
+                total += int(line.split()[1]) * 1024
+            elif line.startswith(b"VmHWM:"):
+                largest = max(largest, int(line.split()[1]) * 1024)
+    return total, largest
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of ``pid`` and all its descendants, now."""
+    return tree_memory(pid)[0]
+
+
+@dataclass
+class Measured:
+    """One measured command: wall seconds and peak memory of its process tree."""
+
+    command: list[str]
+    returncode: int
+    seconds: float
+    peak_tree_mib: float  # highest sum of RSS over the process tree, polled every `interval` s
+    max_process_mib: float  # highest high-water mark (VmHWM) of one process of the tree
+    samples: int
+    log: str = ""
+    peak_time: float | None = None  # time.time() of the highest tree sample
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (s from start, MiB)
+
+    @property
+    def peak_mib(self) -> float:
+        """The better of the two lower bounds of the true peak of the tree: the polled sum
+        may miss a short spike between samples, the high-water mark of one process misses
+        the others."""
+        return max(self.peak_tree_mib, self.max_process_mib)
+
+
+def run_measured(
+    command: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
+    interval: float = 0.2,
+) -> Measured:
+    """Run ``command``: wall time and peak memory of its process tree, polled from /proc.
+
+    (Not getrusage: on Linux a child's ru_maxrss also counts the memory of the parent it was
+    forked from, here this script, which has read Parquet files with DuckDB.)
+    """
+    handle = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            list(command),
+            env=dict(env) if env else None,
+            cwd=cwd,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+        peak, largest, samples, peak_time = 0, 0, 0, None
+        seconds_max: dict[int, int] = {}  # highest sample per whole second since the start
+        stop = threading.Event()
+
+        def poll() -> None:
+            nonlocal peak, largest, samples, peak_time
+            while not stop.is_set():
+                rss, hwm = tree_memory(proc.pid)
+                if proc.poll() is not None:  # exited: /proc shows a zombie with no memory
+                    break
+                largest = max(largest, hwm)
+                if rss > peak:
+                    peak, peak_time = rss, time.time()
+                second = int(time.perf_counter() - started)
+                seconds_max[second] = max(seconds_max.get(second, 0), rss)
+                samples += 1
+                stop.wait(interval)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        proc.wait()
+        seconds = time.perf_counter() - started
+        stop.set()
+        poller.join()
+    finally:
+        if log:
+            handle.close()
+    return Measured(
+        command=[str(c) for c in command],
+        returncode=proc.returncode,
+        seconds=seconds,
+        peak_tree_mib=peak / MIB,
+        max_process_mib=largest / MIB,
+        samples=samples,
+        log=str(log) if log else "",
+        peak_time=peak_time,
+        timeline=[(second, rss / MIB) for second, rss in sorted(seconds_max.items())],
+    )
+
+
+# ------------------------------------------------------------------------------ lower bound
+
+
+def lower_bound_scores(
+    raw: Path,
+    as_of: date,
+    *,
+    seeds: Path = REPO / "seeds",
+    repeats: int = 1,
+    out: Path | None = None,
+    memory_limit: str | None = None,
+) -> dict[str, Any]:
+    """Run bench/lower_bound.sql on ``raw`` ``repeats`` times; seconds, rows, scores file."""
+    con = connect(memory_limit)
+    con.execute(f"set variable raw_dir = {sql_text(Path(raw).resolve())}")
+    con.execute(f"set variable seeds_dir = {sql_text(Path(seeds).resolve())}")
+    con.execute(f"set variable as_of = {_utc_timestamp(sql_text(as_of.isoformat()))}")
+    sql = LOWER_BOUND_SQL.read_text()
+    seconds, table = [], None
+    for _ in range(max(1, repeats)):
+        started = time.perf_counter()
+        table = con.sql(sql).to_arrow_table()
+        seconds.append(time.perf_counter() - started)
+    if out is not None:
+        pq.write_table(table, out)
+    con.close()
+    return {
+        "seconds": seconds,
+        "median_seconds": statistics.median(seconds),
+        "rows": table.num_rows,
+    }
+
+
+def compare_scores(database: Path, lower_bound: Path) -> dict[str, Any]:
+    """Match the lower bound's scores with the build's lead_scores of contact_lead_score."""
+    con = connect()
+    con.execute(f"attach {sql_text(database)} as warehouse (read_only)")
+    tol = MATCH_TOLERANCE
+
+    def same(column: str) -> str:
+        return (
+            f"coalesce(abs(lb.{column} - engine.{column}) <= {tol},"
+            f" lb.{column} is null and engine.{column} is null)"
+        )
+
+    row = con.execute(
+        f"""
+        with engine as (
+            select record_id as contact_id, is_in_audience, score, fit_score, engagement_score
+            from warehouse.lead_scores
+            where score_id = {sql_text(SCORE_ID)}
+        ),
+        lb as (select * from read_parquet({sql_text(lower_bound)})),
+        joined as (
+            select
+                lb.contact_id is not null and engine.contact_id is not null as both_sides,
+                lb.contact_id is null as missing_in_lower_bound,
+                engine.contact_id is null as missing_in_engine,
+                {same("score")} and {same("fit_score")} and {same("engagement_score")}
+                    and lb.is_in_audience = engine.is_in_audience as matches,
+                greatest(
+                    abs(lb.score - engine.score), abs(lb.fit_score - engine.fit_score),
+                    abs(lb.engagement_score - engine.engagement_score)
+                ) as difference,
+                coalesce(lb.score = engine.score, lb.score is null and engine.score is null)
+                    and coalesce(lb.fit_score = engine.fit_score,
+                        lb.fit_score is null and engine.fit_score is null)
+                    and coalesce(lb.engagement_score = engine.engagement_score,
+                        lb.engagement_score is null and engine.engagement_score is null)
+                    as exact
+            from lb
+            full join engine on lb.contact_id = engine.contact_id
+        )
+        select
+            count(*),
+            count(*) filter (where both_sides and matches),
+            count(*) filter (where both_sides and exact and matches),
+            count(*) filter (where missing_in_lower_bound),
+            count(*) filter (where missing_in_engine),
+            coalesce(max(difference), 0)
+        from joined
+        """
+    ).fetchone()
+    con.close()
+    contacts, matched, exact, missing_lb, missing_engine, max_diff = row
+    return {
+        "contacts": contacts,
+        "matched": matched,
+        "exact": exact,
+        "missing_in_lower_bound": missing_lb,
+        "missing_in_engine": missing_engine,
+        "max_difference": float(max_diff),
+        "match_rate": matched / contacts if contacts else 0.0,
+    }
+
+
+def checked(database: Path, lower_bound: Path) -> dict[str, Any]:
+    """:func:`compare_scores`, or the error when there is nothing to compare (failed build)."""
+    try:
+        return compare_scores(database, lower_bound)
+    except duckdb.Error as error:
+        return {"error": str(error).splitlines()[0], "contacts": 0, "matched": 0}
+
+
+# ------------------------------------------------------------------------------ dbt
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter (the project's venv), else the one on PATH."""
+    local = Path(sys.executable).with_name("dbt")
+    if local.exists():
+        return str(local)
+    found = shutil.which("dbt")
+    if not found:
+        sys.exit("dbt not found: run this script with the project's .venv/bin/python")
+    return found
+
+
+def scratch_project(root: Path, memory_limit: str | None = None) -> Path:
+    """A copy of the dbt project (no build outputs, no Python tests) under ``root``."""
+    project = Path(root) / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    ignore = shutil.ignore_patterns("__pycache__", "python")
+    for item in PROJECT_ITEMS:
+        source, target = REPO / item, project / item
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        elif source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    if memory_limit:
+        profiles = project / "profiles.yml"
+        text = profiles.read_text()
+        edited = text.replace(
+            "        TimeZone: UTC",
+            f"        TimeZone: UTC\n        memory_limit: '{memory_limit}'",
+        )
+        if edited == text:
+            sys.exit("could not set memory_limit in the scratch profiles.yml")
+        profiles.write_text(edited)
+    return project
+
+
+@dataclass
+class Dbt:
+    """dbt commands on one warehouse file, in the scratch project, measured."""
+
+    project: Path
+    database: Path
+    folder: Path
+    as_of: date
+    exclude: tuple[str, ...] = ()
+    executable: str = field(default_factory=dbt_executable)
+
+    def run(self, command: str, raw: Path, label: str) -> tuple[Measured, dict[str, Any]]:
+        """``dbt <command>`` on ``raw``; the measurement and a summary of run_results.json."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / "target"
+        argv = [
+            self.executable,
+            "--no-use-colors",
+            command,
+            "--project-dir",
+            str(self.project),
+            "--profiles-dir",
+            str(self.project),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(self.folder / "logs"),
+            "--vars",
+            json.dumps({"as_of": self.as_of.isoformat()}),
+        ]
+        if self.exclude and command != "seed":
+            argv += ["--exclude", *self.exclude]
+        env = {
+            **os.environ,
+            "LEAD_SCORING_RAW_DIR": str(raw),
+            "LEAD_SCORING_RAW_FORMAT": "parquet",
+            "LEAD_SCORING_DB": str(self.database),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        measured = run_measured(argv, env=env, cwd=self.project, log=self.folder / f"{label}.log")
+        results = target / "run_results.json"
+        summary: dict[str, Any] = {}
+        if results.exists():
+            kept = self.folder / f"run_results_{label}.json"
+            shutil.copy2(results, kept)
+            summary = summarize_run_results(kept, at=measured.peak_time)
+            results.unlink()
+        if measured.returncode != 0:
+            tail = Path(measured.log).read_text()[-3000:]
+            print(f"  ! dbt {command} exited {measured.returncode}:\n{tail}", file=sys.stderr)
+        return measured, summary
+
+
+def _node_interval(result: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(start, end) of a run_results node's execution, as epoch seconds."""
+    for timing in result.get("timing", []):
+        if timing.get("name") == "execute" and timing.get("started_at"):
+            return (
+                datetime.fromisoformat(timing["started_at"]).timestamp(),
+                datetime.fromisoformat(timing["completed_at"]).timestamp(),
+            )
+    return None
+
+
+def summarize_run_results(path: Path, top: int = 10, at: float | None = None) -> dict[str, Any]:
+    """Statuses, seconds per resource type and the slowest models and tests of a
+    run_results.json; with ``at`` (epoch seconds), the nodes executing then (the memory peak)."""
+    results = json.loads(Path(path).read_text())["results"]
+    running = []
+    if at is not None:
+        for result in results:
+            interval = _node_interval(result)
+            if interval and interval[0] <= at <= interval[1]:
+                running.append(result["unique_id"].split(".")[2])
+    statuses: dict[str, int] = {}
+    by_type: dict[str, float] = {}
+    models, tests = [], []
+    for result in results:
+        kind = result["unique_id"].split(".")[0]
+        statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+        by_type[kind] = by_type.get(kind, 0.0) + result["execution_time"]
+        if kind in ("model", "test"):
+            name = result["unique_id"].split(".")[2]
+            (models if kind == "model" else tests).append((result["execution_time"], name))
+    models.sort(reverse=True)
+    tests.sort(reverse=True)
+    return {
+        "nodes": len(results),
+        "statuses": statuses,
+        "seconds_by_type": by_type,
+        "top_models": [{"model": name, "seconds": seconds} for seconds, name in models[:top]],
+        "top_tests": [{"test": name, "seconds": seconds} for seconds, name in tests[:5]],
+        "running_at_peak": running,
+    }
+
+
+# ------------------------------------------------------------------------------ one size
+
+
+def generate(contacts: int, seed: int, as_of: date, out: Path) -> Measured:
+    """The demo generator, measured; reuses ``out`` when its manifest matches."""
+    manifest = out / "_manifest.json"
+    if manifest.exists():
+        found = json.loads(manifest.read_text())
+        if (found["contacts_requested"], found["seed"], found["as_of"]) == (
+            contacts,
+            seed,
+            as_of.isoformat(),
+        ):
+            return Measured([], 0, 0.0, 0.0, 0.0, 0, "reused")
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    argv = [
+        sys.executable,
+        "-m",
+        "lead_scoring.demo",
+        "--contacts",
+        str(contacts),
+        "--seed",
+        str(seed),
+        "--as-of",
+        as_of.isoformat(),
+        "--out",
+        str(out),
+    ]
+    measured = run_measured(argv, log=out.parent / "generate.log")
+    if measured.returncode != 0:
+        sys.exit(f"demo generation failed, see {measured.log}")
+    return measured
+
+
+def measured_split(source: Path, initial: Path, as_of: date, fraction: float) -> dict[str, Any]:
+    """:func:`split_events` in a child process (the memory DuckDB takes is given back)."""
+    argv = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "split",
+        "--source",
+        str(source),
+        "--initial",
+        str(initial),
+        "--as-of",
+        as_of.isoformat(),
+        "--fraction",
+        str(fraction),
+    ]
+    measured = run_measured(argv, log=initial.parent / "split.log")
+    if measured.returncode != 0:
+        sys.exit(f"the 1% split failed, see {measured.log}")
+    return {**json.loads((initial / "_split.json").read_text()), "seconds": measured.seconds}
+
+
+def measured_lower_bound(
+    raw: Path, as_of: date, out: Path, repeats: int, memory_limit: str | None
+) -> dict[str, Any]:
+    """The lower-bound query in a child process (so that its peak memory is measured)."""
+    report = out.with_suffix(".json")
+    argv = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "lower-bound",
+        "--raw",
+        str(raw),
+        "--as-of",
+        as_of.isoformat(),
+        "--repeats",
+        str(repeats),
+        "--scores",
+        str(out),
+        "--report",
+        str(report),
+    ]
+    if memory_limit:
+        argv += ["--memory-limit", memory_limit]
+    measured = run_measured(argv, log=out.with_suffix(".log"))
+    if measured.returncode != 0:
+        sys.exit(f"lower-bound query failed, see {measured.log}")
+    return {
+        **json.loads(report.read_text()),
+        "peak_mib": measured.peak_mib,
+        "max_process_mib": measured.max_process_mib,
+    }
+
+
+def phase(measured: Measured, summary: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A measured dbt command as a JSON-ready dict."""
+    return {
+        "seconds": measured.seconds,
+        "peak_mib": measured.peak_mib,
+        "peak_tree_mib": measured.peak_tree_mib,
+        "max_process_mib": measured.max_process_mib,
+        "returncode": measured.returncode,
+        "run_results": dict(summary or {}),
+        "memory_timeline": measured.timeline,
+    }
+
+
+def combine(*phases: Mapping[str, Any]) -> dict[str, Any]:
+    """Phases run one after the other: seconds add up, the peak is the largest."""
+    return {
+        "seconds": sum(p["seconds"] for p in phases),
+        "peak_mib": max(p["peak_mib"] for p in phases),
+        "ok": all(p["returncode"] == 0 for p in phases),
+    }
+
+
+def bench_size(
+    contacts: int,
+    args: argparse.Namespace,
+    project: Path,
+    variants: Sequence[str],
+    log: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    """Every measurement of one size, one result per variant ('all' / 'rules only')."""
+    size_dir = args.work / f"contacts_{contacts}"
+    refresh_raw, initial_raw = size_dir / "raw_refresh", size_dir / "raw_initial"
+    log(f"[{contacts:,} contacts] generating demo data")
+    generated = generate(contacts, args.seed, args.as_of, refresh_raw)
+    log(f"[{contacts:,} contacts] holding back the newest {args.holdback:.0%} of events")
+    split = measured_split(refresh_raw, initial_raw, args.as_of, args.holdback)
+    log(
+        f"  initial: {split['raw_rows_initial']:,} raw rows, {split['events_initial']:,} events;"
+        f" held back {split['held_back']:,} ({split['held_back_from']} .. {split['held_back_to']})"
+    )
+    lower = {}
+    for name, raw in (("initial", initial_raw), ("refresh", refresh_raw)):
+        repeats = args.lower_bound_repeats if name == "initial" else 1
+        lower[name] = measured_lower_bound(
+            raw, args.as_of, size_dir / f"lower_bound_{name}.parquet", repeats, args.memory_limit
+        )
+        log(f"  lower bound ({name}): {lower[name]['median_seconds']:.2f} s")
+    results = []
+    for variant in variants:
+        folder = size_dir / variant.replace(" ", "_")
+        if folder.exists():
+            shutil.rmtree(folder)
+        exclude = (PREDICTIVE_SELECTOR,) if variant == "rules only" else ()
+        dbt = Dbt(project, folder / "warehouse.duckdb", folder, args.as_of, exclude)
+        log(f"[{contacts:,} contacts, {variant}] full build: dbt seed + dbt build")
+        seed, seed_rr = dbt.run("seed", initial_raw, "full_seed")
+        build, build_rr = dbt.run("build", initial_raw, "full_build")
+        full = {"seed": phase(seed, seed_rr), "build": phase(build, build_rr)}
+        full.update(combine(full["seed"], full["build"]))
+        full["warehouse_mib"] = (
+            sum(p.stat().st_size for p in folder.glob("warehouse.duckdb*") if p.is_file()) / MIB
+        )
+        log(f"  {full['seconds']:.1f} s, peak {full['peak_mib']:.0f} MiB, ok: {full['ok']}")
+        checks = {"initial": checked(dbt.database, size_dir / "lower_bound_initial.parquet")}
+        log(f"  lower bound matches {checks['initial'].get('matched', 0):,} contacts")
+        refresh = run_only = None
+        if full["ok"] or args.keep_going:
+            log(f"[{contacts:,} contacts, {variant}] refresh (+{split['held_back']:,} events)")
+            seed, seed_rr = dbt.run("seed", refresh_raw, "refresh_seed")
+            build, build_rr = dbt.run("build", refresh_raw, "refresh_build")
+            refresh = {"seed": phase(seed, seed_rr), "build": phase(build, build_rr)}
+            refresh.update(combine(refresh["seed"], refresh["build"]))
+            log(f"  {refresh['seconds']:.1f} s, peak {refresh['peak_mib']:.0f} MiB")
+            checks["refresh"] = checked(dbt.database, size_dir / "lower_bound_refresh.parquet")
+        if not args.skip_run_only and (full["ok"] or args.keep_going):
+            log(f"[{contacts:,} contacts, {variant}] run-only: dbt seed + dbt run, then dbt test")
+            other = Dbt(
+                project, folder / "run_only.duckdb", folder / "run_only", args.as_of, exclude
+            )
+            seed, seed_rr = other.run("seed", initial_raw, "seed")
+            run, run_rr = other.run("run", initial_raw, "run")
+            test, test_rr = other.run("test", initial_raw, "test")
+            run_only = {
+                "seed": phase(seed, seed_rr),
+                "run": phase(run, run_rr),
+                "test": phase(test, test_rr),
+            }
+            run_only.update(combine(run_only["seed"], run_only["run"]))
+            log(f"  run {run_only['seconds']:.1f} s, test {run_only['test']['seconds']:.1f} s")
+            for leftover in folder.glob("run_only.duckdb*"):
+                leftover.unlink()
+        results.append(
+            {
+                "contacts": contacts,
+                "variant": variant,
+                "generate_seconds": generated.seconds,
+                "split": split,
+                "full": full,
+                "refresh": refresh,
+                "run_only": run_only,
+                "lower_bound": lower,
+                "check": checks,
+            }
+        )
+    return results
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def _num(value: float | int | None, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def summary_row(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of one result, as the summary table shows them."""
+    split, full, refresh = result["split"], result["full"], result.get("refresh")
+    lower = result["lower_bound"]["initial"]["median_seconds"]
+    check = result["check"]["initial"]
+    run_only = result.get("run_only")
+    seconds = full["seconds"]
+    return {
+        "contacts": result["contacts"],
+        "models": result["variant"],
+        "raw_rows": split["raw_rows_initial"],
+        "events": split["events_initial"],
+        "full_s": seconds,
+        "full_ok": full.get("ok", True),
+        "run_only_s": run_only["seconds"] if run_only else None,
+        "peak_mib": full["peak_mib"],
+        "events_per_s": split["events_initial"] / seconds if seconds else None,
+        "refresh_s": refresh["seconds"] if refresh else None,
+        "refresh_ratio": refresh["seconds"] / seconds if refresh and seconds else None,
+        "lower_bound_s": lower,
+        "lower_bound_ratio": seconds / lower if lower else None,
+        "matched": check["matched"],
+        "compared": check["contacts"],
+    }
+
+
+SUMMARY_COLUMNS = (
+    ("contacts", "contacts"),
+    ("models", "models"),
+    ("raw rows", "raw_rows"),
+    ("events", "events"),
+    ("full build s", "full_s"),
+    ("run-only s", "run_only_s"),
+    ("peak MiB", "peak_mib"),
+    ("events/s", "events_per_s"),
+    ("refresh s", "refresh_s"),
+    ("refresh/full", "refresh_ratio"),
+    ("lower bound s", "lower_bound_s"),
+    ("full/lower bound", "lower_bound_ratio"),
+    ("lower-bound match", "match"),
+)
+
+
+def results_table(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The summary table (markdown), one line per (size, variant)."""
+    lines = [
+        "| " + " | ".join(title for title, _ in SUMMARY_COLUMNS) + " |",
+        "|" + "|".join("---" if key == "models" else "---:" for _, key in SUMMARY_COLUMNS) + "|",
+    ]
+    for row in rows:
+        compared = row["compared"]
+        rate = row["matched"] / compared if compared else float("nan")
+        cells = {
+            "contacts": _num(row["contacts"]),
+            "models": row["models"],
+            "raw_rows": _num(row["raw_rows"]),
+            "events": _num(row["events"]),
+            "full_s": _num(row["full_s"], 1) + ("" if row.get("full_ok", True) else " (failed)"),
+            "run_only_s": _num(row["run_only_s"], 1),
+            "peak_mib": _num(row["peak_mib"]),
+            "events_per_s": _num(row["events_per_s"]),
+            "refresh_s": _num(row["refresh_s"], 1),
+            "refresh_ratio": _num(row["refresh_ratio"], 2),
+            "lower_bound_s": _num(row["lower_bound_s"], 2),
+            "lower_bound_ratio": _num(row["lower_bound_ratio"], 1),
+            "match": f"{rate:.2%} ({row['matched']:,}/{compared:,})" if compared else "n/a",
+        }
+        lines.append("| " + " | ".join(cells[key] for _, key in SUMMARY_COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def extrapolate(
+    points: Sequence[tuple[int, float]], target: int
+) -> tuple[float, float, float] | None:
+    """A fixed cost plus a cost per contact, through the two largest sizes.
+
+    Returns (value at ``target``, fixed part, part per 1,000,000 contacts), or None with fewer
+    than two sizes. Small runs are dominated by fixed costs (dbt start-up and parsing, ~400
+    nodes), so a straight line through two sizes is a fairer guide than a power law.
+    """
+    points = sorted((x, y) for x, y in points if y is not None)
+    if len(points) < 2 or points[-1][0] == points[-2][0]:
+        return None
+    (x1, y1), (x2, y2) = points[-2], points[-1]
+    slope = (y2 - y1) / (x2 - x1)
+    fixed = y2 - slope * x2
+    return fixed + slope * target, fixed, slope * 1_000_000
+
+
+def _data_lines(split: Mapping[str, Any]) -> list[str]:
+    out = [
+        f"Data: {split['raw_rows_initial']:,} raw rows, {split['events_initial']:,} events"
+        f" ({', '.join(split['event_tables'])}); the refresh adds the newest"
+        f" {split['held_back']:,} events ({split['held_back_from']} .. {split['held_back_to']}).",
+        "",
+        "| table | initial rows | held back |",
+        "|---|---:|---:|",
+    ]
+    for name, counts in split["tables"].items():
+        out.append(f"| {name} | {counts['initial']:,} | {counts['held_back']:,} |")
+    return out
+
+
+def details(result: Mapping[str, Any], *, data: bool = True) -> str:
+    """Everything measured for one (size, variant), as markdown (``data``: the row counts)."""
+    split, full, refresh = result["split"], result["full"], result.get("refresh")
+    lower, checks = result["lower_bound"], result["check"]
+    out = [f"### {result['contacts']:,} contacts, {result['variant']}", ""]
+    if data:
+        out += _data_lines(split)
+    out += [
+        "",
+        "| phase | command | wall s | peak MiB | largest process MiB | exit |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+
+    def line(name: str, command: str, p: Mapping[str, Any]) -> str:
+        return (
+            f"| {name} | {command} | {p['seconds']:.1f} | {p['peak_mib']:.0f} |"
+            f" {p['max_process_mib']:.0f} | {p['returncode']} |"
+        )
+
+    out.append(line("full build", "dbt seed", full["seed"]))
+    out.append(line("full build", "dbt build", full["build"]))
+    if refresh:
+        out.append(line("1% refresh", "dbt seed", refresh["seed"]))
+        out.append(line("1% refresh", "dbt build", refresh["build"]))
+    run_only = result.get("run_only")
+    if run_only:
+        out.append(line("run-only", "dbt seed", run_only["seed"]))
+        out.append(line("run-only", "dbt run", run_only["run"]))
+        out.append(line("tests only", "dbt test", run_only["test"]))
+    for name in ("initial", "refresh"):
+        lb = lower[name]
+        runs = ", ".join(f"{s:.2f}" for s in lb["seconds"])
+        out.append(
+            f"| lower bound ({name} data) | bench/lower_bound.sql (runs: {runs} s; median) |"
+            f" {lb['median_seconds']:.2f} | {lb['peak_mib']:.0f} |"
+            f" {_num(lb.get('max_process_mib'))} | 0 |"
+        )
+    statuses = full["build"]["run_results"].get("statuses", {})
+    out += ["", f"- dbt build statuses (full build): {statuses}."]
+    running = full["build"]["run_results"].get("running_at_peak")
+    if running:
+        out.append(
+            f"- The full build's memory peaked ({full['build']['peak_mib']:,.0f} MiB) while"
+            f" these were running: {', '.join(running)}."
+        )
+    if "warehouse_mib" in full:
+        out.append(f"- Warehouse file after the full build: {full['warehouse_mib']:,.0f} MiB.")
+    for name, check in checks.items():
+        if "error" in check:
+            out.append(
+                f"- Lower bound vs `lead_scores` ({name} data): not compared, {check['error']}"
+            )
+            continue
+        out.append(
+            f"- Lower bound vs `lead_scores` ({name} data): {check['matched']:,} of"
+            f" {check['contacts']:,} contacts match within {MATCH_TOLERANCE} on score, fit and"
+            f" engagement and audience ({check['exact']:,} exactly); max difference"
+            f" {check['max_difference']:.6g}; missing in the lower bound"
+            f" {check['missing_in_lower_bound']:,}, missing in the build"
+            f" {check['missing_in_engine']:,}."
+        )
+    by_type = full["build"]["run_results"].get("seconds_by_type", {})
+    if by_type:
+        summed = ", ".join(f"{kind} {seconds:.1f} s" for kind, seconds in sorted(by_type.items()))
+        out += [
+            "",
+            f"Where the full `dbt build` goes (run_results.json execution_time, summed over"
+            f" nodes; 2 threads run at once, so the sum exceeds the wall time): {summed}.",
+            "",
+            "| slowest models | s |",
+            "|---|---:|",
+        ]
+        for model in full["build"]["run_results"].get("top_models", []):
+            out.append(f"| {model['model']} | {model['seconds']:.1f} |")
+        slow_tests = full["build"]["run_results"].get("top_tests", [])
+        if slow_tests:
+            out += ["", "| slowest data tests | s |", "|---|---:|"]
+            for test in slow_tests:
+                out.append(f"| {test['test']} | {test['seconds']:.1f} |")
+    return "\n".join(out) + "\n"
+
+
+def report(results: Sequence[Mapping[str, Any]], facts: Mapping[str, Any], command: str) -> str:
+    """The whole markdown report."""
+    rows = [summary_row(r) for r in results]
+    out = [
+        "# Benchmark results",
+        "",
+        f"Command: `{command}`",
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in facts.items()),
+        "",
+        results_table(rows),
+        "",
+        "full build = `dbt seed` + `dbt build` (models and tests) on a new DuckDB file;"
+        " run-only = `dbt seed` + `dbt run` on another new file; refresh = the same two commands"
+        " as the full build, on the same file, with the held-back 1% of events added;"
+        " events/s = events of the full build's data / full build s; peak MiB = the largest"
+        " resident memory of the dbt process tree during the full build; lower bound = median"
+        " time of bench/lower_bound.sql on the same data; match = contacts whose lower-bound"
+        " contact_lead_score (total, fit, engagement, audience) is within 0.01 of `lead_scores`.",
+        "",
+    ]
+    for variant in dict.fromkeys(r["models"] for r in rows):
+        series = [r for r in rows if r["models"] == variant]
+        if len({r["contacts"] for r in series}) < 2 or max(r["contacts"] for r in series) >= 10**6:
+            continue
+        out.append(
+            f"Extrapolation to 1,000,000 contacts ({variant}; not measured): a fixed part plus a"
+            " part proportional to contacts, through the two largest sizes measured:"
+        )
+        for label, key, digits in (
+            ("full build s", "full_s", 0),
+            ("refresh s", "refresh_s", 0),
+            ("run-only s", "run_only_s", 0),
+            ("peak MiB", "peak_mib", 0),
+            ("lower bound s", "lower_bound_s", 1),
+            ("events", "events", 0),
+        ):
+            fit = extrapolate([(r["contacts"], r[key]) for r in series], 10**6)
+            if fit:
+                out.append(
+                    f"- {label}: ~{fit[0]:,.{digits}f} ({fit[1]:,.{digits}f} fixed +"
+                    f" {fit[2]:,.{digits}f} per million contacts)"
+                )
+        out.append("")
+    out += [
+        "Peak memory is what the processes held: with DuckDB's default memory_limit (80% of RAM)"
+        " DuckDB keeps what it is allowed to, so its part is not what it needs (compare a run"
+        " with `--memory-limit`); the predictive Python models hold their pandas frames outside"
+        " that limit. See bench/README.md.",
+        "",
+    ]
+    out += ["## Details", ""]
+    seen: set[int] = set()
+    for result in results:
+        out.append(details(result, data=result["contacts"] not in seen))
+        seen.add(result["contacts"])
+    return "\n".join(out)
+
+
+def machine_facts(memory_limit: str | None) -> dict[str, Any]:
+    """Cores, memory, versions and load of the machine the benchmark runs on."""
+    from importlib.metadata import version
+
+    memory = "?"
+    cpu = platform.processor() or "?"
+    try:
+        meminfo = Path("/proc/meminfo").read_text().split("\n")
+        kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+        cpuinfo = Path("/proc/cpuinfo").read_text().split("\n")
+        cpu = next(line for line in cpuinfo if line.startswith("model name")).split(":", 1)[1]
+    except (OSError, StopIteration, ValueError):
+        pass
+    return {
+        "cores": len(os.sched_getaffinity(0)),
+        "cpu": cpu.strip(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "dbt-core": version("dbt-core"),
+        "dbt-duckdb": version("dbt-duckdb"),
+        "dbt threads": 2,
+        "DuckDB memory_limit": memory_limit or "default (80% of RAM)",
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+# ------------------------------------------------------------------------------ CLI
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        default=[10_000, 100_000],
+        help="contacts per run, e.g. 10k,100k,1M (10000,100000)",
+    )
+    parser.add_argument("--work", type=Path, required=True, help="work folder (data, warehouses)")
+    parser.add_argument("--seed", type=int, default=42, help="demo seed (42)")
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=date(2026, 6, 30),
+        help="data end and scoring date, YYYY-MM-DD (2026-06-30)",
+    )
+    variants = parser.add_mutually_exclusive_group()
+    variants.add_argument(
+        "--skip-predictive",
+        action="store_true",
+        help=f"exclude the predictive dbt Python models ({PREDICTIVE_SELECTOR})",
+    )
+    variants.add_argument(
+        "--compare-predictive",
+        action="store_true",
+        help="run every size both with and without the predictive models",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "bench" / "results.md",
+        help="markdown report (bench/results.md)",
+    )
+    parser.add_argument(
+        "--holdback",
+        type=float,
+        default=0.01,
+        help="fraction of events held back for the refresh (0.01)",
+    )
+    parser.add_argument(
+        "--skip-run-only",
+        action="store_true",
+        help="do not measure dbt run / dbt test separately (saves a build)",
+    )
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="run the refresh and run-only builds even when the full build failed",
+    )
+    parser.add_argument(
+        "--lower-bound-repeats",
+        type=int,
+        default=3,
+        help="runs of the lower-bound query; the median is reported (3)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        default=None,
+        help="DuckDB memory_limit for dbt and the lower bound, e.g. 6GB "
+        "(default: DuckDB's own, 80%% of RAM)",
+    )
+    return parser
+
+
+def lower_bound_main(argv: Sequence[str]) -> int:
+    """``bench/run.py lower-bound``: run the query (in a child process of the benchmark)."""
+    parser = argparse.ArgumentParser(prog="bench/run.py lower-bound")
+    parser.add_argument("--raw", type=Path, required=True)
+    parser.add_argument("--as-of", type=date.fromisoformat, required=True)
+    parser.add_argument("--seeds", type=Path, default=REPO / "seeds")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--scores", type=Path, help="write the scores here (Parquet)")
+    parser.add_argument("--report", type=Path, help="write the timings here (JSON)")
+    parser.add_argument("--memory-limit", default=None)
+    args = parser.parse_args(argv)
+    result = lower_bound_scores(
+        args.raw,
+        args.as_of,
+        seeds=args.seeds,
+        repeats=args.repeats,
+        out=args.scores,
+        memory_limit=args.memory_limit,
+    )
+    text = json.dumps(result, indent=2)
+    if args.report:
+        args.report.write_text(text + "\n")
+    print(text)
+    return 0
+
+
+def split_main(argv: Sequence[str]) -> int:
+    """``bench/run.py split``: write the initial data (in a child process of the benchmark)."""
+    parser = argparse.ArgumentParser(prog="bench/run.py split")
+    parser.add_argument("--source", type=Path, required=True, help="generated (refresh) data")
+    parser.add_argument("--initial", type=Path, required=True, help="initial data, written")
+    parser.add_argument("--as-of", type=date.fromisoformat, required=True)
+    parser.add_argument("--fraction", type=float, default=0.01)
+    args = parser.parse_args(argv)
+    result = split_events(args.source, args.initial, args.as_of, fraction=args.fraction)
+    print(json.dumps({k: v for k, v in result.items() if k != "tables"}, indent=2))
+    return 0
+
+
+def report_main(argv: Sequence[str]) -> int:
+    """``bench/run.py report --work DIR [--out FILE]``: the report again from results.json."""
+    parser = argparse.ArgumentParser(prog="bench/run.py report")
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    args = parser.parse_args(argv)
+    saved = json.loads((args.work / "results.json").read_text())
+    args.out.write_text(report(saved["results"], saved["machine"], saved["command"]))
+    print(results_table([summary_row(r) for r in saved["results"]]))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["lower-bound"]:
+        return lower_bound_main(argv[1:])
+    if argv[:1] == ["report"]:
+        return report_main(argv[1:])
+    if argv[:1] == ["split"]:
+        return split_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    args.work = args.work.resolve()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.skip_predictive:
+        variants = ["rules only"]
+    elif args.compare_predictive:
+        variants = ["all", "rules only"]
+    else:
+        variants = ["all"]
+    command = "python bench/run.py " + " ".join(argv)
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"{time.perf_counter() - started:7.0f}s {message}", flush=True)
+
+    facts = machine_facts(args.memory_limit)
+    log(f"copying the dbt project to {args.work / 'project'}")
+    project = scratch_project(args.work, args.memory_limit)
+    results: list[dict[str, Any]] = []
+    for contacts in args.sizes:
+        results += bench_size(contacts, args, project, variants, log)
+        facts["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        text = report(results, facts, command)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text)
+        (args.work / "results.json").write_text(
+            json.dumps(
+                {"command": command, "machine": facts, "results": results}, indent=2, default=str
+            )
+            + "\n"
+        )
+    print()
+    print(results_table([summary_row(r) for r in results]))
+    print(f"\nReport: {args.out}; all figures: {args.work / 'results.json'}")
+    log("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,350 @@
+"""Tests of the benchmark script ``bench/run.py`` (its pure parts; the benchmark itself is run
+by hand, see bench/README.md): the 1% hold-back split, the peak-memory poller, the results
+table and, through dbt (marked ``dbt``), the hand-written lower-bound query against the engine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from dbt_harness import write_raw
+
+from lead_scoring.demo import generate
+from lead_scoring.demo.schema import TABLES
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "run.py"
+AS_OF = date(2026, 6, 30)
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+
+
+def _rows(path: Path) -> list[tuple]:
+    table = pq.read_table(path)
+    return [tuple(row.values()) for row in table.to_pylist()]
+
+
+# ------------------------------------------------------------------------------ sizes
+
+
+def test_parse_sizes_accepts_suffixes() -> None:
+    assert bench.parse_sizes("10k, 100000,1M") == [10_000, 100_000, 1_000_000]
+    assert bench.parse_sizes("2.5k") == [2_500]
+
+
+def test_event_tables_are_the_tables_with_occurred_at() -> None:
+    assert bench.event_tables() == {
+        "sales_activities": True,
+        "email_events": False,
+        "web_events": False,
+    }
+
+
+# ------------------------------------------------------------------------------ split
+
+
+def _synthetic_raw(directory: Path) -> dict[str, list[tuple[int, datetime]]]:
+    """Event tables with known times (plus dirt), small other tables.
+
+    Returns, per event table, (row number, UTC time) of the rows that may be held back.
+    """
+    start = datetime(2026, 6, 1)
+    email = [
+        {"event_id": f"em_{i}", "event_type": "open", "occurred_at": start + timedelta(hours=7 * i)}
+        for i in range(50)
+    ]
+    email.append({"event_id": "em_future", "occurred_at": datetime(2026, 7, 10)})
+    email.append({"event_id": "em_null", "occurred_at": None})
+    web = [
+        {"event_id": f"wv_{i}", "anonymous_id": "a", "occurred_at": start + timedelta(hours=11 * i)}
+        for i in range(30)
+    ]
+    # text times: offsets honoured, no offset = UTC, dirt never held back
+    sales = [
+        {"activity_id": f"act_{i}", "occurred_at": (start + timedelta(hours=13 * i)).isoformat()}
+        for i in range(20)
+    ]
+    sales += [
+        {"activity_id": "act_offset", "occurred_at": "2026-06-29T23:30:00+02:00"},  # 21:30 UTC
+        {"activity_id": "act_latest", "occurred_at": "2026-06-30T22:00:00Z"},  # within 24 h
+        {"activity_id": "act_future", "occurred_at": "2026-07-03T00:00:00Z"},
+        {"activity_id": "act_bad", "occurred_at": "not a date"},
+        {"activity_id": "act_blank", "occurred_at": None},
+    ]
+    raw = {
+        "email_events": email,
+        "web_events": web,
+        "sales_activities": sales,
+        "contacts": [{"contact_id": str(i), "created_at": "2026-01-01"} for i in range(3)],
+        "lists": [{"list_id": "1001", "list_name": "Customers", "object_type": "contact"}],
+    }
+    write_raw(raw, directory)
+    candidates: dict[str, list[tuple[int, datetime]]] = {}
+    for i, row in enumerate(email):
+        if row["occurred_at"] and row["occurred_at"] <= datetime(2026, 7, 1):
+            candidates.setdefault("email_events", []).append((i, row["occurred_at"]))
+    for i, row in enumerate(web):
+        candidates.setdefault("web_events", []).append((i, row["occurred_at"]))
+    for i, row in enumerate(sales):
+        try:
+            moment = datetime.fromisoformat(row["occurred_at"].replace("Z", "+00:00"))
+        except (AttributeError, ValueError):
+            continue
+        if moment.tzinfo:
+            moment = (moment - moment.utcoffset()).replace(tzinfo=None)
+        if moment <= datetime(2026, 7, 1):
+            candidates.setdefault("sales_activities", []).append((i, moment))
+    return candidates
+
+
+def test_split_holds_back_the_latest_events_overall(tmp_path: Path) -> None:
+    source, initial = tmp_path / "refresh", tmp_path / "initial"
+    candidates = _synthetic_raw(source)
+    result = bench.split_events(source, initial, AS_OF, fraction=0.1)
+
+    events = 52 + 30 + 25
+    held = round(0.1 * events)
+    assert result["events_refresh"] == events
+    assert result["held_back"] == held
+    assert result["events_initial"] == events - held
+    # the `held` latest timestamps over all event tables, dirt excluded
+    ranked = sorted(
+        ((moment, table, row) for table, rows in candidates.items() for row, moment in rows),
+        reverse=True,
+    )
+    expected = {(table, row) for _, table, row in ranked[:held]}
+    kept_latest = ranked[held][0]
+    for table in bench.event_tables():
+        original = _rows(source / f"{table}.parquet")
+        remaining = _rows(initial / f"{table}.parquet")
+        held_rows = [original[row] for t, row in expected if t == table]
+        assert len(remaining) == len(original) - len(held_rows)
+        assert result["tables"][table]["held_back"] == len(held_rows)
+        # initial keeps the other rows, in their order
+        assert remaining == [r for i, r in enumerate(original) if (table, i) not in expected]
+    assert all(moment >= kept_latest for moment, _, _ in ranked[:held])
+    # dirt (future, blank, unparseable times) is never held back
+    sales_ids = {row[0] for row in _rows(initial / "sales_activities.parquet")}
+    assert {"act_future", "act_bad", "act_blank"} <= sales_ids
+    assert "act_latest" not in sales_ids and "act_offset" not in sales_ids
+    email_ids = {row[0] for row in _rows(initial / "email_events.parquet")}
+    assert {"em_future", "em_null"} <= email_ids
+    # the other tables are the same files
+    for table in set(TABLES) - set(bench.event_tables()):
+        assert (initial / f"{table}.parquet").read_bytes() == (
+            source / f"{table}.parquet"
+        ).read_bytes()
+        assert result["tables"][table]["held_back"] == 0
+    assert json.loads((initial / "_split.json").read_text())["held_back"] == held
+
+
+def test_split_of_demo_data_keeps_schemas_and_counts(tmp_path: Path) -> None:
+    source = tmp_path / "refresh"
+    counts = generate(200, 5, AS_OF, source, "parquet")
+    result = bench.split_events(source, tmp_path / "initial", AS_OF)
+    events = sum(counts[t] for t in bench.event_tables())
+    assert result["events_refresh"] == events
+    assert result["held_back"] == round(0.01 * events) > 0
+    assert result["raw_rows_refresh"] == sum(counts.values())
+    assert result["raw_rows_initial"] == result["raw_rows_refresh"] - result["held_back"]
+    for table in TABLES:
+        before = pq.read_schema(source / f"{table}.parquet")
+        after = pq.read_schema(tmp_path / "initial" / f"{table}.parquet")
+        assert [(f.name, f.type) for f in after] == [(f.name, f.type) for f in before]
+        assert (
+            pq.read_metadata(tmp_path / "initial" / f"{table}.parquet").num_rows
+            == (result["tables"][table]["initial"])
+        )
+
+
+# ------------------------------------------------------------------------------ memory
+
+
+ALLOCATE = "import sys, time; x = b'x' * (int(sys.argv[1]) << 20); time.sleep(float(sys.argv[2]))"
+
+
+def test_peak_memory_counts_the_whole_process_tree() -> None:
+    parent = (
+        "import subprocess, sys, time;"
+        f"child = subprocess.Popen([sys.executable, '-c', {ALLOCATE!r}, '150', '1.5']);"
+        "x = b'x' * (60 << 20); child.wait(); time.sleep(0.2)"
+    )
+    measured = bench.run_measured([sys.executable, "-c", parent], interval=0.1)
+    assert measured.returncode == 0
+    assert measured.seconds >= 1.5
+    assert measured.samples >= 5
+    # the child alone peaks above 150 MiB; parent + child together above 210 MiB
+    assert measured.max_process_mib >= 150
+    assert measured.peak_tree_mib >= 210
+    assert measured.peak_mib == max(measured.peak_tree_mib, measured.max_process_mib)
+    assert measured.peak_tree_mib < 600
+
+
+def test_run_measured_reports_exit_code_and_log(tmp_path: Path) -> None:
+    log = tmp_path / "out.log"
+    command = [sys.executable, "-c", "print('hello'); raise SystemExit(3)"]
+    measured = bench.run_measured(command, log=log)
+    assert measured.returncode == 3
+    assert "hello" in log.read_text()
+
+
+def test_tree_rss_of_this_process() -> None:
+    assert bench.tree_rss(os.getpid()) > 10 * bench.MIB
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def _phase(seconds: float, peak: float) -> dict:
+    return {
+        "seconds": seconds,
+        "peak_mib": peak,
+        "peak_tree_mib": peak,
+        "max_process_mib": peak - 1,
+        "returncode": 0,
+        "run_results": {
+            "statuses": {"success": 3},
+            "seconds_by_type": {"model": seconds},
+            "top_models": [{"model": "base_web__web_events", "seconds": seconds / 2}],
+            "top_tests": [{"test": "unique_x", "seconds": 0.5}],
+        },
+    }
+
+
+def _result(contacts: int, full: float, run_only: bool = True) -> dict:
+    split = {
+        "fraction": 0.01,
+        "event_tables": ["email_events"],
+        "events_initial": 58 * contacts,
+        "events_refresh": 59 * contacts,
+        "held_back": contacts,
+        "held_back_from": "2026-06-24",
+        "held_back_to": "2026-06-29",
+        "raw_rows_initial": 66 * contacts,
+        "raw_rows_refresh": 67 * contacts,
+        "tables": {"email_events": {"initial": 58 * contacts, "held_back": contacts}},
+    }
+    build = {"seed": _phase(5.0, 200.0), "build": _phase(full - 5.0, 1500.0)}
+    build.update(bench.combine(build["seed"], build["build"]))
+    check = {
+        "contacts": contacts,
+        "matched": contacts - 1,
+        "exact": contacts - 1,
+        "missing_in_lower_bound": 0,
+        "missing_in_engine": 0,
+        "max_difference": 0.5,
+        "match_rate": (contacts - 1) / contacts,
+    }
+    lower = {"seconds": [2.0, 1.0, 1.5], "median_seconds": 1.5, "rows": contacts, "peak_mib": 300}
+    only = None
+    if run_only:
+        only = {"seed": _phase(5.0, 200), "run": _phase(20.0, 900), "test": _phase(9.0, 300)}
+        only.update(bench.combine(only["seed"], only["run"]))
+    return {
+        "contacts": contacts,
+        "variant": "all",
+        "generate_seconds": 1.0,
+        "split": split,
+        "full": build,
+        "refresh": build,
+        "run_only": only,
+        "lower_bound": {"initial": lower, "refresh": lower},
+        "check": {"initial": check, "refresh": check},
+    }
+
+
+def test_results_table_formats_one_line_per_result() -> None:
+    rows = [
+        bench.summary_row(_result(10_000, 60.0)),
+        bench.summary_row(_result(100_000, 300.0, False)),
+    ]
+    table = bench.results_table(rows).splitlines()
+    assert table[0] == (
+        "| contacts | models | raw rows | events | full build s | run-only s | peak MiB"
+        " | events/s | refresh s | refresh/full | lower bound s | full/lower bound"
+        " | lower-bound match |"
+    )
+    assert table[1].count("|") == table[0].count("|")
+    assert table[2] == (
+        "| 10,000 | all | 660,000 | 580,000 | 60.0 | 25.0 | 1,500 | 9,667 | 60.0 | 1.00"
+        " | 1.50 | 40.0 | 99.99% (9,999/10,000) |"
+    )
+    assert "| 100,000 | all |" in table[3] and "| n/a |" in table[3]
+
+
+def test_report_has_the_table_details_and_an_extrapolation() -> None:
+    results = [_result(10_000, 60.0), _result(100_000, 600.0)]
+    text = bench.report(results, {"cores": 2}, "python bench/run.py --sizes 10k,100k")
+    assert "Command: `python bench/run.py --sizes 10k,100k`" in text
+    assert "Machine: cores 2" in text
+    assert "### 100,000 contacts, all" in text
+    assert "| base_web__web_events | 297.5 |" in text  # half of the build phase
+    # 60 s at 10k, 600 s at 100k: 0 s fixed + 6,000 s per million contacts
+    assert "- full build s: ~6,000 (0 fixed + 6,000 per million contacts)" in text
+
+
+def test_extrapolate_is_a_line_through_the_two_largest_sizes() -> None:
+    value, fixed, per_million = bench.extrapolate(
+        [(1_000, 500.0), (10_000, 60.0), (100_000, 240.0)], 10**6
+    )
+    assert fixed == pytest.approx(40.0)
+    assert per_million == pytest.approx(2000.0)
+    assert value == pytest.approx(2040.0)
+    assert bench.extrapolate([(10_000, 10.0)], 10**6) is None
+
+
+# ------------------------------------------------------------------------------ lower bound
+
+
+@pytest.mark.dbt
+def test_lower_bound_query_matches_the_engine(tmp_path: Path) -> None:
+    """The hand-written query gives every contact the engine's contact_lead_score."""
+    raw = tmp_path / "raw"
+    generate(300, 3, AS_OF, raw, "parquet")
+    project = bench.scratch_project(tmp_path)
+    database = tmp_path / "engine.duckdb"
+    env = {
+        **os.environ,
+        "LEAD_SCORING_RAW_DIR": str(raw),
+        "LEAD_SCORING_DB": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    common = ["--project-dir", str(project), "--profiles-dir", str(project)]
+    as_of = ["--vars", json.dumps({"as_of": AS_OF.isoformat()})]
+    dbt = bench.dbt_executable()
+    for command in (
+        [dbt, "seed", *common, *as_of, "--quiet"],
+        [dbt, "run", *common, *as_of, "--quiet", "--select", "+lead_scores"],
+    ):
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    scores = tmp_path / "lower_bound.parquet"
+    timing = bench.lower_bound_scores(raw, AS_OF, out=scores)
+    check = bench.compare_scores(database, scores)
+    with duckdb.connect(str(database), read_only=True) as con:
+        contacts = con.execute("select count(*) from stg_crm__contacts").fetchone()[0]
+        scored = con.execute(
+            "select count(*) from lead_scores where score_id = 'contact_lead_score'"
+            " and score > 0 and engagement_score > 0 and fit_score > 0"
+        ).fetchone()[0]
+    assert timing["rows"] == contacts == check["contacts"] > 250
+    assert scored > 50  # the comparison is not between zeros
+    assert check["matched"] == check["exact"] == check["contacts"]
+    assert check["max_difference"] == 0
