@@ -86,11 +86,10 @@ score_bins as (
         ]) }} as bin_label,
         coalesce(reference_counts.records, 0) as reference_records,
         coalesce(current_counts.records, 0) as current_records,
-        {{ dbt.concat([
-            "'scores as of '",
-            "coalesce(" ~ dbt.cast('reference_run.reference_as_of_at', dbt.type_string())
-            ~ ", 'none: no scoring run " ~ reference_days ~ " days old yet')",
-        ]) }} as reference_description,
+        coalesce(
+            {{ dbt.concat(["'scores as of '", dbt.cast('reference_run.reference_as_of_at', dbt.type_string())]) }},
+            'no scoring run {{ reference_days }} days old yet'
+        ) as reference_description,
         {{ dbt.concat(["'scores as of '", dbt.cast(as_of_timestamp(), dbt.type_string())]) }}
             as current_description
     from score_ranges
