@@ -22,6 +22,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -266,6 +267,7 @@ class Measured:
     samples: int
     log: str = ""
     peak_time: float | None = None  # time.time() of the highest tree sample
+    cpu_seconds: float = 0.0  # user + system CPU time of the tree (waited-for processes)
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (s from start, MiB)
 
     @property
@@ -290,6 +292,7 @@ def run_measured(
     forked from, here this script, which has read Parquet files with DuckDB.)
     """
     handle = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -321,6 +324,7 @@ def run_measured(
         poller.start()
         proc.wait()
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         stop.set()
         poller.join()
     finally:
@@ -335,6 +339,7 @@ def run_measured(
         samples=samples,
         log=str(log) if log else "",
         peak_time=peak_time,
+        cpu_seconds=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         timeline=[(second, rss / MIB) for second, rss in sorted(seconds_max.items())],
     )
 
@@ -357,17 +362,20 @@ def lower_bound_scores(
     con.execute(f"set variable seeds_dir = {sql_text(Path(seeds).resolve())}")
     con.execute(f"set variable as_of = {_utc_timestamp(sql_text(as_of.isoformat()))}")
     sql = LOWER_BOUND_SQL.read_text()
-    seconds, table = [], None
+    seconds, cpu, table = [], [], None
     for _ in range(max(1, repeats)):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         table = con.sql(sql).to_arrow_table()
         seconds.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
     if out is not None:
         pq.write_table(table, out)
     con.close()
     return {
         "seconds": seconds,
         "median_seconds": statistics.median(seconds),
+        "cpu_seconds": cpu,
+        "median_cpu_seconds": statistics.median(cpu),
         "rows": table.num_rows,
     }
 
@@ -671,6 +679,7 @@ def phase(measured: Measured, summary: Mapping[str, Any] | None = None) -> dict[
     """A measured dbt command as a JSON-ready dict."""
     return {
         "seconds": measured.seconds,
+        "cpu_seconds": measured.cpu_seconds,
         "peak_mib": measured.peak_mib,
         "peak_tree_mib": measured.peak_tree_mib,
         "max_process_mib": measured.max_process_mib,
@@ -684,6 +693,7 @@ def combine(*phases: Mapping[str, Any]) -> dict[str, Any]:
     """Phases run one after the other: seconds add up, the peak is the largest."""
     return {
         "seconds": sum(p["seconds"] for p in phases),
+        "cpu_seconds": sum(p.get("cpu_seconds", math.nan) for p in phases),
         "peak_mib": max(p["peak_mib"] for p in phases),
         "ok": all(p["returncode"] == 0 for p in phases),
     }
@@ -695,8 +705,10 @@ def bench_size(
     project: Path,
     variants: Sequence[str],
     log: Callable[[str], None],
-) -> list[dict[str, Any]]:
-    """Every measurement of one size, one result per variant ('all' / 'rules only')."""
+    save: Callable[[dict[str, Any]], None],
+) -> None:
+    """Every measurement of one size; ``save`` gets one result per variant ('all' /
+    'rules only') as soon as it is measured."""
     size_dir = args.work / f"contacts_{contacts}"
     refresh_raw, initial_raw = size_dir / "raw_refresh", size_dir / "raw_initial"
     log(f"[{contacts:,} contacts] generating demo data")
@@ -714,7 +726,6 @@ def bench_size(
             raw, args.as_of, size_dir / f"lower_bound_{name}.parquet", repeats, args.memory_limit
         )
         log(f"  lower bound ({name}): {lower[name]['median_seconds']:.2f} s")
-    results = []
     for variant in variants:
         folder = size_dir / variant.replace(" ", "_")
         if folder.exists():
@@ -758,7 +769,7 @@ def bench_size(
             log(f"  run {run_only['seconds']:.1f} s, test {run_only['test']['seconds']:.1f} s")
             for leftover in folder.glob("run_only.duckdb*"):
                 leftover.unlink()
-        results.append(
+        save(
             {
                 "contacts": contacts,
                 "variant": variant,
@@ -771,7 +782,6 @@ def bench_size(
                 "check": checks,
             }
         )
-    return results
 
 
 # ------------------------------------------------------------------------------ report
@@ -854,6 +864,26 @@ def results_table(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(results: Sequence[Mapping[str, Any]]) -> str:
+    """CPU seconds (user + system, all threads and processes): less sensitive than wall time
+    to other load on the machine."""
+    lines = [
+        "| contacts | models | full build CPU s | refresh CPU s | lower bound CPU s"
+        " | full/lower bound (CPU) |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        full = result["full"].get("cpu_seconds")
+        refresh = (result.get("refresh") or {}).get("cpu_seconds")
+        lower = result["lower_bound"]["initial"].get("median_cpu_seconds")
+        ratio = full / lower if full and lower else None
+        lines.append(
+            f"| {result['contacts']:,} | {result['variant']} | {_num(full, 1)} |"
+            f" {_num(refresh, 1)} | {_num(lower, 2)} | {_num(ratio, 1)} |"
+        )
+    return "\n".join(lines)
+
+
 def extrapolate(
     points: Sequence[tuple[int, float]], target: int
 ) -> tuple[float, float, float] | None:
@@ -892,17 +922,16 @@ def details(result: Mapping[str, Any], *, data: bool = True) -> str:
     lower, checks = result["lower_bound"], result["check"]
     out = [f"### {result['contacts']:,} contacts, {result['variant']}", ""]
     if data:
-        out += _data_lines(split)
+        out += [*_data_lines(split), ""]
     out += [
-        "",
-        "| phase | command | wall s | peak MiB | largest process MiB | exit |",
-        "|---|---|---:|---:|---:|---:|",
+        "| phase | command | wall s | CPU s | peak MiB | largest process MiB | exit |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
 
     def line(name: str, command: str, p: Mapping[str, Any]) -> str:
         return (
-            f"| {name} | {command} | {p['seconds']:.1f} | {p['peak_mib']:.0f} |"
-            f" {p['max_process_mib']:.0f} | {p['returncode']} |"
+            f"| {name} | {command} | {p['seconds']:.1f} | {_num(p.get('cpu_seconds'), 1)} |"
+            f" {p['peak_mib']:.0f} | {p['max_process_mib']:.0f} | {p['returncode']} |"
         )
 
     out.append(line("full build", "dbt seed", full["seed"]))
@@ -920,7 +949,8 @@ def details(result: Mapping[str, Any], *, data: bool = True) -> str:
         runs = ", ".join(f"{s:.2f}" for s in lb["seconds"])
         out.append(
             f"| lower bound ({name} data) | bench/lower_bound.sql (runs: {runs} s; median) |"
-            f" {lb['median_seconds']:.2f} | {lb['peak_mib']:.0f} |"
+            f" {lb['median_seconds']:.2f} | {_num(lb.get('median_cpu_seconds'), 2)} |"
+            f" {lb['peak_mib']:.0f} |"
             f" {_num(lb.get('max_process_mib'))} | 0 |"
         )
     statuses = full["build"]["run_results"].get("statuses", {})
@@ -987,6 +1017,11 @@ def report(results: Sequence[Mapping[str, Any]], facts: Mapping[str, Any], comma
         " resident memory of the dbt process tree during the full build; lower bound = median"
         " time of bench/lower_bound.sql on the same data; match = contacts whose lower-bound"
         " contact_lead_score (total, fit, engagement, audience) is within 0.01 of `lead_scores`.",
+        "",
+        "CPU time (user + system, all threads and processes; less sensitive than wall time to"
+        " other load on the machine):",
+        "",
+        cpu_table(results),
         "",
     ]
     for variant in dict.fromkeys(r["models"] for r in rows):
@@ -1108,6 +1143,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not measure dbt run / dbt test separately (saves a build)",
     )
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the results already in <work>/results.json (same settings) and measure"
+        " only the missing sizes and variants",
+    )
+    parser.add_argument(
         "--keep-going",
         action="store_true",
         help="run the refresh and run-only builds even when the full build failed",
@@ -1202,21 +1243,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{time.perf_counter() - started:7.0f}s {message}", flush=True)
 
     facts = machine_facts(args.memory_limit)
+    settings = {
+        key: str(getattr(args, key))
+        for key in ("seed", "as_of", "holdback", "skip_run_only", "memory_limit")
+    }
+    saved_path = args.work / "results.json"
+    results: list[dict[str, Any]] = []
+    if args.resume and saved_path.exists():
+        saved = json.loads(saved_path.read_text())
+        if saved.get("settings") != settings:
+            sys.exit(f"--resume: {saved_path} was measured with other settings")
+        results = [r for r in saved["results"] if r["contacts"] in args.sizes]
+        facts = {**saved["machine"], "resumed at": datetime.now().isoformat(timespec="seconds")}
+        log(f"resuming: {len(results)} results kept from {saved_path}")
+
+    def save(result: dict[str, Any]) -> None:
+        results.append(result)
+        results.sort(key=lambda r: (r["contacts"], r["variant"]))
+        facts["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(report(results, facts, command))
+        document = {"command": command, "settings": settings, "machine": facts, "results": results}
+        saved_path.write_text(json.dumps(document, indent=2, default=str) + "\n")
+
     log(f"copying the dbt project to {args.work / 'project'}")
     project = scratch_project(args.work, args.memory_limit)
-    results: list[dict[str, Any]] = []
     for contacts in args.sizes:
-        results += bench_size(contacts, args, project, variants, log)
-        facts["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        text = report(results, facts, command)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
-        (args.work / "results.json").write_text(
-            json.dumps(
-                {"command": command, "machine": facts, "results": results}, indent=2, default=str
-            )
-            + "\n"
-        )
+        done = {r["variant"] for r in results if r["contacts"] == contacts}
+        todo = [v for v in variants if v not in done]
+        if todo:
+            bench_size(contacts, args, project, todo, log, save)
     print()
     print(results_table([summary_row(r) for r in results]))
     print(f"\nReport: {args.out}; all figures: {args.work / 'results.json'}")

@@ -195,6 +195,7 @@ def test_peak_memory_counts_the_whole_process_tree() -> None:
     assert measured.peak_tree_mib >= 210
     assert measured.peak_mib == max(measured.peak_tree_mib, measured.max_process_mib)
     assert measured.peak_tree_mib < 600
+    assert 0 < measured.cpu_seconds < measured.seconds * 4
 
 
 def test_run_measured_reports_exit_code_and_log(tmp_path: Path) -> None:
@@ -287,6 +288,16 @@ def test_results_table_formats_one_line_per_result() -> None:
         " | 1.50 | 40.0 | 99.99% (9,999/10,000) |"
     )
     assert "| 100,000 | all |" in table[3] and "| n/a |" in table[3]
+
+
+def test_cpu_table_shows_cpu_seconds_and_their_ratio() -> None:
+    result = _result(10_000, 60.0)
+    result["full"] = {**result["full"], "cpu_seconds": 90.0}
+    result["refresh"] = {**result["full"], "cpu_seconds": 80.0}
+    result["lower_bound"]["initial"]["median_cpu_seconds"] = 3.0
+    lines = bench.cpu_table([result, _result(100_000, 300.0)]).splitlines()
+    assert lines[2] == "| 10,000 | all | 90.0 | 80.0 | 3.00 | 30.0 |"
+    assert lines[3] == "| 100,000 | all | n/a | n/a | n/a | n/a |"
 
 
 def test_report_has_the_table_details_and_an_extrapolation() -> None:
