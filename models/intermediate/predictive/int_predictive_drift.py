@@ -2,13 +2,14 @@
 profiled when the model was trained) vs the newest cohort - contacts whose first start-stage
 entry is too recent to be labelled - both as of their start-stage entry. One row per (item,
 bin) with the records of each population (for a PSI view). Empty when no model could be
-trained. Thin: read, call lead_scoring.predictive.drift_profile, return.
+trained. Thin: read (drift_inputs: the columns used, the recent entrants' events), call
+lead_scoring.predictive.drift_profile, return.
 """
 
 import json
 
 from lead_scoring.predictive import PredictiveSettings, drift_profile, model_from_frame
-from lead_scoring.predictive.dbt import as_of_from_config, inputs_from_refs
+from lead_scoring.predictive.dbt import as_of_from_config, drift_inputs
 
 
 def model(dbt, session):
@@ -23,4 +24,4 @@ def model(dbt, session):
     fitted = model_from_frame(dbt.ref("int_predictive_model").df())
     settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
     as_of = as_of_from_config(dbt.config.get("as_of"))
-    return drift_profile(inputs_from_refs(relations), settings, as_of, fitted)
+    return drift_profile(drift_inputs(relations, as_of, fitted), settings, as_of, fitted)

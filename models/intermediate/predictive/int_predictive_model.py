@@ -2,6 +2,8 @@
 the fitted model serialized in `serialized_model` for int_predictive_scores.
 
 Thin by design: read the warehouse tables, call lead_scoring.predictive, return its frame.
+Only what training reads is loaded (training_inputs: the columns used; the examples' events
+before their entry), with the same result as on the whole tables.
 Settings come from the dbt var `predictive` (dbt_project.yml), the date from var `as_of`.
 With too little history the build succeeds: status `insufficient_data`, a message naming
 what is missing, and no model (the predictive scores are then empty).
@@ -10,7 +12,7 @@ what is missing, and no model (the predictive scores are then empty).
 import json
 
 from lead_scoring.predictive import PredictiveSettings, model_card_frame, train
-from lead_scoring.predictive.dbt import as_of_from_config, inputs_from_refs
+from lead_scoring.predictive.dbt import as_of_from_config, training_inputs
 
 
 def model(dbt, session):
@@ -32,4 +34,5 @@ def model(dbt, session):
     }
     settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
     as_of = as_of_from_config(dbt.config.get("as_of"))
-    return model_card_frame(train(inputs_from_refs(relations), settings, as_of), include_model=True)
+    inputs = training_inputs(relations, settings, as_of)
+    return model_card_frame(train(inputs, settings, as_of), include_model=True)

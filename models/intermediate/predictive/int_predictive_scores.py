@@ -1,12 +1,13 @@
 """Scores every current lead with the model trained in int_predictive_model: probability,
 0-100 score and the top positive and negative factors in plain words. Empty when no model
-could be trained. Thin: read, call lead_scoring.predictive.score, return.
+could be trained. Thin: read (scoring_inputs: the columns used, the current leads' recent
+events), call lead_scoring.predictive.score, return.
 """
 
 import json
 
 from lead_scoring.predictive import PredictiveSettings, model_from_frame, score
-from lead_scoring.predictive.dbt import as_of_from_config, inputs_from_refs
+from lead_scoring.predictive.dbt import as_of_from_config, scoring_inputs
 
 
 def model(dbt, session):
@@ -21,4 +22,5 @@ def model(dbt, session):
     fitted = model_from_frame(dbt.ref("int_predictive_model").df())
     settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
     as_of = as_of_from_config(dbt.config.get("as_of"))
-    return score(inputs_from_refs(relations), settings, as_of, fitted)
+    inputs = scoring_inputs(relations, settings, as_of, fitted)
+    return score(inputs, settings, as_of, fitted)

@@ -25,7 +25,7 @@ one event type, one categorical, company size (band and employee count), etc.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,29 +104,78 @@ def factor_of(raw_name: str) -> str:
 # Raw features
 
 
+#: Event-anchor pairs processed at once by :func:`_event_features` (bounds its memory).
+PAIRS_PER_CHUNK = 2_000_000
+
+
+def _matches(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``test(values)`` as a boolean array (missing: False); for a categorical, evaluated once
+    per category."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        per_category = test(pd.Series(values.cat.categories)).to_numpy(dtype=bool, na_value=False)
+        return np.append(per_category, False)[values.cat.codes.to_numpy()]
+    return test(values).to_numpy(dtype=bool, na_value=False)
+
+
 def _stream_codes(events: pd.DataFrame, streams: Sequence[Stream]) -> tuple[np.ndarray, np.ndarray]:
     """(row positions, stream codes): an event may count in several streams (its type, a key
     page, a key form)."""
     positions, codes = [], []
     index = np.arange(len(events))
-    path = events["page_path"].astype("str").str.lower().str.rstrip("/")
-    form = events["form_name"].astype("str").str.strip().str.lower()
+
+    def path(values: pd.Series) -> pd.Series:
+        return values.astype("str").str.lower().str.rstrip("/")
+
+    def form(values: pd.Series) -> pd.Series:
+        return values.astype("str").str.strip().str.lower()
+
     for code, stream in enumerate(streams):
         if stream.kind == "event_type":
-            mask = (events["event_type"] == stream.value).to_numpy()
+            mask = _matches(events["event_type"], lambda types, value=stream.value: types == value)
         elif stream.kind == "page":
             target = stream.value.lower().rstrip("/")
-            mask = (
-                (events["event_type"] == "page_view")
-                & ((path == target) | path.str.startswith(target + "/"))
-            ).to_numpy(dtype=bool, na_value=False)
+            mask = _matches(events["event_type"], lambda types: types == "page_view") & _matches(
+                events["page_path"],
+                lambda paths, target=target: (
+                    (path(paths) == target) | path(paths).str.startswith(target + "/")
+                ),
+            )
         else:
-            mask = (
-                (events["event_type"] == "form_submission") & (form == stream.value.lower())
-            ).to_numpy(dtype=bool, na_value=False)
+            name = stream.value.lower()
+            mask = _matches(
+                events["event_type"], lambda types: types == "form_submission"
+            ) & _matches(events["form_name"], lambda names, name=name: form(names) == name)
         positions.append(index[mask])
         codes.append(np.full(int(mask.sum()), code))
     return np.concatenate(positions), np.concatenate(codes)
+
+
+def _event_anchor_pairs(
+    contact_ids: pd.Series, anchor_ids: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """(event positions, anchor rows) of every event and anchor row of the same contact, as an
+    inner merge on ``contact_id`` would pair them (in another order). Anchors with one row per
+    contact (examples, leads, entrants) are looked up, categorical events once per category."""
+    anchors = pd.Index(anchor_ids)
+    if not anchors.is_unique:
+        events = pd.DataFrame(
+            {
+                "contact_id": contact_ids.astype("object").to_numpy(),
+                "position": np.arange(len(contact_ids)),
+            }
+        )
+        rows = pd.DataFrame(
+            {"contact_id": anchor_ids.astype("object").to_numpy(), "row": np.arange(len(anchors))}
+        )
+        merged = events.merge(rows, on="contact_id", how="inner")
+        return merged["position"].to_numpy(), merged["row"].to_numpy()
+    if isinstance(contact_ids.dtype, pd.CategoricalDtype):
+        per_category = anchors.get_indexer(contact_ids.cat.categories)
+        row = np.append(per_category, -1)[contact_ids.cat.codes.to_numpy()]
+    else:
+        row = anchors.get_indexer(contact_ids)
+    positions = np.flatnonzero(row >= 0)
+    return positions, row[positions]
 
 
 def _event_features(
@@ -135,36 +184,54 @@ def _event_features(
     streams: Sequence[Stream],
     settings: PredictiveSettings,
 ) -> dict[str, np.ndarray]:
-    """Counts per window, recency and velocity per stream, for every anchor row."""
+    """Counts per window, recency and velocity per stream, for every anchor row.
+
+    Events are paired with the anchor rows of their contact and processed in chunks of
+    :data:`PAIRS_PER_CHUNK` pairs: counts add up and recencies are minima, so the result does
+    not depend on the chunking (or on the order of the events)."""
     n, s = len(anchors), len(streams)
     cap = float(settings.recency_cap_days)
-    columns = ["contact_id", "event_type", "occurred_at", "page_path", "form_name"]
-    wanted = events.loc[events["contact_id"].isin(anchors["contact_id"]), columns]
-    merged = wanted.merge(
-        anchors[["contact_id", "as_of"]].assign(row=np.arange(n)), on="contact_id", how="inner"
-    )
-    age = ((merged["as_of"] - merged["occurred_at"]) / DAY).to_numpy(dtype=float)
-    inside = (age > 0) & (age < cap)  # strictly before as_of, within the recency cap
-    merged, age = merged[inside].reset_index(drop=True), age[inside]
-    positions, codes = _stream_codes(merged, streams)
-    rows = merged["row"].to_numpy()[positions]
-    ages = age[positions]
-    keys = rows * s + codes
+    as_of = anchors["as_of"].reset_index(drop=True)
+    positions_all, rows_all = _event_anchor_pairs(events["contact_id"], anchors["contact_id"])
+    columns = ["event_type", "occurred_at", "page_path", "form_name"]
+    windows = {
+        **{window: (0.0, float(window)) for window in settings.windows},
+        "recent": (0.0, float(VELOCITY_RECENT_DAYS)),
+        "prior": (
+            float(VELOCITY_RECENT_DAYS),
+            float(VELOCITY_RECENT_DAYS + VELOCITY_PRIOR_DAYS),
+        ),
+    }
+    totals = {key: np.zeros(n * s, dtype="int64") for key in windows}
+    recency = np.full(n * s, cap)
+    for start in range(0, len(positions_all), PAIRS_PER_CHUNK):
+        chunk_positions = positions_all[start : start + PAIRS_PER_CHUNK]
+        chunk_rows = rows_all[start : start + PAIRS_PER_CHUNK]
+        chunk = events[columns].iloc[chunk_positions].reset_index(drop=True)
+        age = (
+            (as_of.iloc[chunk_rows].reset_index(drop=True) - chunk["occurred_at"]) / DAY
+        ).to_numpy(dtype=float)
+        inside = (age > 0) & (age < cap)  # strictly before as_of, within the recency cap
+        chunk, age, chunk_rows = (
+            chunk[inside].reset_index(drop=True),
+            age[inside],
+            chunk_rows[inside],
+        )
+        positions, codes = _stream_codes(chunk, streams)
+        keys = chunk_rows[positions] * s + codes
+        ages = age[positions]
+        for key, (low, high) in windows.items():
+            mask = (ages >= low) & (ages < high) if low > 0 else ages < high
+            totals[key] += np.bincount(keys[mask], minlength=n * s)
+        np.minimum.at(recency, keys, ages)
 
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(keys[mask], minlength=n * s).reshape(n, s).astype(float)
+    def count(key: object) -> np.ndarray:
+        return totals[key].reshape(n, s).astype(float)
 
     features: dict[str, np.ndarray] = {}
-    by_window = {window: count(ages < window) for window in settings.windows}
-    recent = count(ages < VELOCITY_RECENT_DAYS)
-    prior = count(
-        (ages >= VELOCITY_RECENT_DAYS) & (ages < VELOCITY_RECENT_DAYS + VELOCITY_PRIOR_DAYS)
-    )
+    by_window = {window: count(window) for window in settings.windows}
+    recent, prior = count("recent"), count("prior")
     velocity = np.log((recent + 1.0) / (prior * VELOCITY_RECENT_DAYS / VELOCITY_PRIOR_DAYS + 1.0))
-    recency = np.full(n * s, cap)
-    if len(keys):
-        smallest = pd.Series(ages).groupby(keys).min()
-        recency[smallest.index.to_numpy()] = smallest.to_numpy()
     recency = recency.reshape(n, s)
     for code, stream in enumerate(streams):
         for window in settings.windows:

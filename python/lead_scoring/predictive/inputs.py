@@ -8,7 +8,7 @@ the rest of the package can rely on them.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +79,12 @@ class PredictiveInputs:
       from contacts, companies and custom properties.
     - ``list_memberships`` (optional): ``stg_crm__list_memberships``, for the rule score's
       audiences (a membership counts from its ``added_at`` when present).
+    - ``event_types`` (optional): the event types of every event before the training as-of
+      instant (training learns one stream per type). None = those of ``events``; given when
+      ``events`` holds only the events the computations read (:mod:`~.reading`).
+
+    Text columns may be pandas categoricals (as :mod:`~.reading` returns events): they are
+    normalised once per distinct value and stay categorical.
     """
 
     contacts: pd.DataFrame
@@ -89,6 +95,7 @@ class PredictiveInputs:
     scoring_config: ScoringConfig | Mapping[str, pd.DataFrame] | None = None
     property_values: pd.DataFrame | None = None
     list_memberships: pd.DataFrame | None = None
+    event_types: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ class PreparedInputs:
     scoring_config: ScoringConfig | None
     property_values: pd.DataFrame | None
     list_memberships: pd.DataFrame | None
+    event_types: tuple[str, ...] | None = None  # normalised, sorted; None = from ``events``
 
 
 def to_utc_naive(values: pd.Series) -> pd.Series:
@@ -127,14 +135,37 @@ def as_timestamp(value: object) -> pd.Timestamp:
     return stamp
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """Ids and categorical values as trimmed text; blanks as missing."""
+def by_value(values: pd.Series, normalise: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``normalise(values)``; for a categorical, computed once per category and returned as a
+    categorical (values normalised to the same text share one category; missing stays
+    missing), so millions of rows cost as much as their distinct values."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return normalise(values)
+    original = pd.Series(values.cat.categories)
+    categories = normalise(original)
+    if categories.notna().all() and categories.astype("object").equals(original.astype("object")):
+        return values  # already normalised (clean data): no copy
+    codes, uniques = pd.factorize(categories.to_numpy(), use_na_sentinel=True)
+    recoded = np.append(codes, -1)[values.cat.codes.to_numpy()]  # code -1 (missing) -> -1
+    return pd.Series(
+        pd.Categorical.from_codes(recoded, categories=pd.Index(uniques, dtype="str")),
+        index=values.index,
+        name=values.name,
+    )
+
+
+def _plain_text(values: pd.Series) -> pd.Series:
     text = values.astype("str").str.strip()
     return text.mask(text == "")
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """Ids and categorical values as trimmed text; blanks as missing."""
+    return by_value(values, _plain_text)
+
+
 def _lower_text(values: pd.Series) -> pd.Series:
-    return _text(values).str.lower()
+    return by_value(values, lambda plain: _plain_text(plain).str.lower())
 
 
 def _check(name: str, frame: pd.DataFrame | None, required: bool = True) -> pd.DataFrame:
@@ -241,10 +272,11 @@ def _stage_changes(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _events(frame: pd.DataFrame, properties: set[str]) -> pd.DataFrame:
     """Events with the columns features read, plus the event properties in ``properties``
-    (those the rule score's event rules test)."""
+    (those the rule score's event rules test). ``event_id`` is kept when given (the rule
+    score does not depend on it)."""
     keep = ["event_id", "contact_id", "event_type", "occurred_at", "page_path", "form_name"]
     keep += sorted(name for name in properties if name not in keep)
-    out = frame.loc[:, [column for column in frame.columns if column in keep]].copy()
+    out = frame.loc[:, [column for column in frame.columns if column in keep]]  # copy on write
     out["contact_id"] = _text(out["contact_id"])
     out["event_type"] = _lower_text(out["event_type"])
     out["occurred_at"] = to_utc_naive(out["occurred_at"])
@@ -254,9 +286,9 @@ def _events(frame: pd.DataFrame, properties: set[str]) -> pd.DataFrame:
             if column in out.columns
             else pd.Series(np.nan, index=out.index, dtype="str")
         )
-    if "event_id" not in out.columns:
-        out["event_id"] = pd.Series(np.arange(len(out)), index=out.index).astype("str")
-    out = out.dropna(subset=["contact_id", "event_type", "occurred_at"])
+    complete = out[["contact_id", "event_type", "occurred_at"]].notna().all(axis=1)
+    if not complete.all():  # (no copy of millions of events when none is dropped)
+        out = out[complete]
     return out.reset_index(drop=True)
 
 
@@ -315,4 +347,12 @@ def prepare(inputs: PredictiveInputs) -> PreparedInputs:
         scoring_config=config,
         property_values=property_values,
         list_memberships=memberships,
+        event_types=None if inputs.event_types is None else normalised_types(inputs.event_types),
     )
+
+
+def normalised_types(values: Sequence[object] | pd.Series) -> tuple[str, ...]:
+    """Event types as :func:`prepare` normalises them (trimmed, lower-case; blanks dropped),
+    distinct and sorted."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
+    return tuple(sorted(set(_lower_text(series).dropna())))

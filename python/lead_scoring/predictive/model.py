@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
+import itertools
 import json
 import math
 import pickle
@@ -531,9 +532,10 @@ def _train(
         card.update(status=STATUS_INSUFFICIENT, message=problem)
         return TrainingResult(card, None, examples)
 
-    event_types = tuple(
-        sorted(prepared.events.loc[prepared.events["occurred_at"] < instant, "event_type"].unique())
-    )
+    event_types = prepared.event_types
+    if event_types is None:
+        before = prepared.events.loc[prepared.events["occurred_at"] < instant, "event_type"]
+        event_types = tuple(sorted(before.unique()))
     custom_train = custom_property_names(prepared, examples.loc[train_rows, "contact_id"], settings)
     custom_all = custom_property_names(prepared, examples["contact_id"], settings)
     custom_names = tuple(dict.fromkeys((*custom_train, *custom_all)))
@@ -705,6 +707,11 @@ def score(
         return _score_prepared(prepared, settings, instant, model)
 
 
+#: Leads scored at once (raw features, design matrix and explanations of this many leads in
+#: memory); the leads are split into equal parts of at most this size. Scores are per lead.
+LEADS_PER_CHUNK = 50_000
+
+
 def _score_prepared(
     prepared: PreparedInputs,
     settings: PredictiveSettings,
@@ -714,6 +721,22 @@ def _score_prepared(
     leads = current_leads(prepared, settings, instant)
     if leads.empty:
         return empty_scores()
+    parts = math.ceil(len(leads) / LEADS_PER_CHUNK)
+    bounds = np.linspace(0, len(leads), parts + 1).round().astype(int)
+    frames = [
+        _score_leads(prepared, leads.iloc[start:stop].reset_index(drop=True), instant, model)
+        for start, stop in itertools.pairwise(bounds)
+    ]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _score_leads(
+    prepared: PreparedInputs,
+    leads: pd.DataFrame,
+    instant: pd.Timestamp,
+    model: PredictiveModel,
+) -> pd.DataFrame:
+    """:func:`score` of some leads (every computation is per lead)."""
     raw = raw_features(
         prepared, leads, model.settings, model.spec.event_types, model.spec.custom_names
     )

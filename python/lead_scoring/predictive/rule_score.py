@@ -131,8 +131,13 @@ def rule_scores_as_of(
         frame[name].astype("str").tolist() if name in frame.columns else [None] * len(frame)
         for name in event_properties
     ]
+    ids_of_events = (
+        frame["event_id"].astype("str")
+        if "event_id" in frame.columns
+        else pd.Series(np.arange(len(frame)), dtype="int64").astype("str")
+    )  # identifies an event only: the score does not depend on it
     rows = zip(
-        frame["event_id"].astype("str"),
+        ids_of_events,
         frame["contact_id"],
         frame["event_type"],
         frame["occurred_at"].dt.to_pydatetime(),
