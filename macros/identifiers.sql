@@ -74,6 +74,29 @@
 {%- endmacro %}
 
 
+{% macro duckdb__url_path(expr) -%}
+    {#- As default__url_path, with rtrim for the trailing slashes (a regex replace anchored at
+        the end is the slowest step of parsing web events). -#}
+    case
+        when {{ clean_string(expr) }} is not null
+            then coalesce(
+                nullif(
+                    rtrim(
+                        regexp_extract(
+                            lower({{ clean_string(expr) }}),
+                            '^(?:[a-z][a-z0-9+.-]*://[^/?#]*)?([^?#]*)',
+                            1
+                        ),
+                        '/'
+                    ),
+                    ''
+                ),
+                '/'
+            )
+    end
+{%- endmacro %}
+
+
 {% macro clean_id(expr) -%}
     {#- A record id as text, trimmed; blank and null placeholders ('null', 'none', 'nan', 'n/a',
         '#n/a', 'undefined') become null, so they are reported as missing_id. -#}

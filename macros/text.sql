@@ -94,3 +94,83 @@
     {#- clean_string, with runs of spaces inside collapsed to one ('Revenue   Operations'). -#}
     {{ regex_replace_all(clean_string(expr), "'  +'", "' '") }}
 {%- endmacro %}
+
+
+{% macro row_to_struct(relation_alias) -%}
+    {#- The whole row of a relation alias as one struct column (kept columnar, unlike JSON). -#}
+    {{ return(adapter.dispatch('row_to_struct', 'lead_scoring')(relation_alias)) }}
+{%- endmacro %}
+
+{% macro default__row_to_struct(relation_alias) -%}
+    struct({{ relation_alias }}.*)
+{%- endmacro %}
+
+{% macro duckdb__row_to_struct(relation_alias) -%}
+    {{ relation_alias }}
+{%- endmacro %}
+
+
+{% macro struct_to_json(expr) -%}
+    {#- A struct column as JSON text (raw rows shown in the rejects views). -#}
+    {{ return(adapter.dispatch('struct_to_json', 'lead_scoring')(expr)) }}
+{%- endmacro %}
+
+{% macro default__struct_to_json(expr) -%}
+    to_json({{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__struct_to_json(expr) -%}
+    cast(to_json({{ expr }}) as varchar)
+{%- endmacro %}
+
+
+{% macro row_fingerprint(expr) -%}
+    {#- A 64-bit hash of a value (a row struct): a deterministic tie-break between raw copies. -#}
+    {{ return(adapter.dispatch('row_fingerprint', 'lead_scoring')(expr)) }}
+{%- endmacro %}
+
+{% macro default__row_fingerprint(expr) -%}
+    xxhash64({{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__row_fingerprint(expr) -%}
+    hash({{ expr }})
+{%- endmacro %}
+
+
+{% macro raw_row_struct(source_name, table_name) -%}
+    {#- The raw row of a file source as one struct column, without the `filename` column the
+        reader adds (see the sources' external_location). Used in the select list of a query
+        reading that source alone. -#}
+    {{ return(adapter.dispatch('raw_row_struct', 'lead_scoring')(source_name, table_name)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_struct(source_name, table_name) -%}
+    {%- set columns = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.sources.values() -%}
+            {%- if node.source_name == source_name and node.name == table_name -%}
+                {%- do columns.extend(node.columns.keys()) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    struct({{ columns | join(', ') if columns else '*' }})
+{%- endmacro %}
+
+{% macro duckdb__raw_row_struct(source_name, table_name) -%}
+    struct_pack(*columns(* exclude (filename)))
+{%- endmacro %}
+
+
+{% macro any_value(expr) -%}
+    {#- Any one value of a group (all values of the group are known to be equal). -#}
+    {{ return(adapter.dispatch('any_value', 'lead_scoring')(expr)) }}
+{%- endmacro %}
+
+{% macro default__any_value(expr) -%}
+    first({{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__any_value(expr) -%}
+    any_value({{ expr }})
+{%- endmacro %}

@@ -43,3 +43,9 @@
     {#- Latest acceptable event time: as_of plus the clock-skew tolerance. -#}
     {{ dbt.dateadd('hour', var('future_timestamp_tolerance_hours', 24) | int, as_of_timestamp()) }}
 {%- endmacro %}
+
+
+{% macro loaded_at_timestamp() -%}
+    {#- When this dbt invocation started (UTC): the load time of incremental rows. -#}
+    {{ dbt.safe_cast("'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'", dbt.type_timestamp()) }}
+{%- endmacro %}

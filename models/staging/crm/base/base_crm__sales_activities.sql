@@ -2,6 +2,8 @@
 -- missing_id (activity or contact), invalid_id, missing_timestamp, unparseable_timestamp,
 -- future_timestamp (occurred_at), invalid_event_type (not call_started, meeting_booked or
 -- meeting_completed once snake_cased), unknown_contact, then duplicate_id (earliest copy kept).
+-- The raw activities may arrive as several files (see the source); they are few next to email
+-- and web events, so this model is rebuilt in full on every run.
 
 with
 
@@ -20,9 +22,9 @@ contact_id_map as (
 raw_rows as (
 
     select
-        source_rows.*,
-        {{ row_to_json('source_rows') }} as raw_record
-    from source as source_rows
+        *,
+        {{ struct_to_json(raw_row_struct('crm', 'sales_activities')) }} as raw_record
+    from source
 
 ),
 

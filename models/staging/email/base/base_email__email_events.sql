@@ -3,27 +3,20 @@
 -- Checks, first failing wins: missing_id, invalid_id, missing_timestamp, unparseable_timestamp,
 -- future_timestamp (occurred_at), invalid_event_type, invalid_email (blank or malformed
 -- recipient), unknown_contact (no contact has that email), then duplicate_id (earliest copy kept).
+-- Reads the parsed rows (base_email__email_events_parsed, incremental) and re-evaluates every
+-- check that depends on other data or the scoring date on each run.
 
 with
 
-source as (
+parsed_rows as (
 
-    select * from {{ source('email', 'email_events') }}
+    select * from {{ ref('base_email__email_events_parsed') }}
 
 ),
 
 contacts as (
 
     select * from {{ ref('stg_crm__contacts') }}
-
-),
-
-raw_rows as (
-
-    select
-        source_rows.*,
-        {{ row_to_json('source_rows') }} as raw_record
-    from source as source_rows
 
 ),
 
@@ -40,17 +33,20 @@ contact_emails as (
 cleaned as (
 
     select
-        {{ clean_id('event_id') }} as event_id,
-        {{ normalize_email('recipient_email') }} as recipient_email,
-        {{ to_snake_case('event_type') }} as event_type,
-        {{ clean_string('campaign_id') }} as campaign_id,
-        {{ clean_string('campaign_name') }} as campaign_name,
-        lower({{ clean_string('email_type') }}) as email_type,
-        {{ clean_string('url') }} as url,
-        {{ clean_string('occurred_at') }} as occurred_at_text,
-        {{ to_utc_timestamp(clean_string('occurred_at')) }} as occurred_at,
-        raw_record
-    from raw_rows
+        source_file,
+        raw_record_hash,
+        event_id,
+        is_event_id_valid,
+        recipient_email,
+        is_recipient_email_valid,
+        event_type,
+        campaign_id,
+        campaign_name,
+        email_type,
+        url,
+        has_occurred_at,
+        occurred_at
+    from parsed_rows
 
 ),
 
@@ -66,11 +62,12 @@ checked as (
         cleaned.email_type,
         cleaned.url,
         cleaned.occurred_at,
-        cleaned.raw_record,
+        cleaned.source_file,
+        cleaned.raw_record_hash,
         case
             when cleaned.event_id is null then 'missing_id'
-            when not {{ is_valid_id('cleaned.event_id') }} then 'invalid_id'
-            when cleaned.occurred_at_text is null then 'missing_timestamp'
+            when not cleaned.is_event_id_valid then 'invalid_id'
+            when not cleaned.has_occurred_at then 'missing_timestamp'
             when cleaned.occurred_at is null then 'unparseable_timestamp'
             when cleaned.occurred_at > {{ max_allowed_timestamp() }} then 'future_timestamp'
             when
@@ -79,7 +76,7 @@ checked as (
                     'sent', 'delivered', 'open', 'click', 'bounce', 'unsubscribe', 'spam_report'
                 )
                 then 'invalid_event_type'
-            when not {{ is_valid_email('cleaned.recipient_email') }} then 'invalid_email'
+            when not cleaned.is_recipient_email_valid then 'invalid_email'
             when contact_emails.contact_id is null then 'unknown_contact'
         end as row_reject_reason
     from cleaned
@@ -97,7 +94,8 @@ ranked as (
             order by
                 {{ reject_rank_order('row_reject_reason') }},
                 occurred_at nulls last,
-                raw_record
+                raw_record_hash,
+                source_file
         ) as event_id_rank
     from checked
 
@@ -120,7 +118,8 @@ final as (
             case when event_id_rank > 1 then 'duplicate_id' end
         ) as reject_reason,
         event_id as source_record_id,
-        raw_record
+        source_file,
+        raw_record_hash
     from ranked
 
 )

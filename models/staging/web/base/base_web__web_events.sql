@@ -5,12 +5,15 @@
 -- agent contains a pattern of seeds/bot_user_agent_patterns.csv, any case), unknown_contact (the
 -- event names a contact that does not exist), unidentified_visitor (no contact and the cookie
 -- never identified), then duplicate_id (earliest copy kept).
+-- Reads the parsed rows (base_web__web_events_parsed, incremental) and re-evaluates every
+-- check that depends on other data, seeds or the scoring date on each run: a new contact,
+-- identity, bot pattern or as_of is always applied to every event.
 
 with
 
-source as (
+parsed_rows as (
 
-    select * from {{ source('web', 'web_events') }}
+    select * from {{ ref('base_web__web_events_parsed') }}
 
 ),
 
@@ -29,15 +32,6 @@ contact_id_map as (
 identities as (
 
     select * from {{ ref('stg_web__identities') }}
-
-),
-
-raw_rows as (
-
-    select
-        source_rows.*,
-        {{ row_to_json('source_rows') }} as raw_record
-    from source as source_rows
 
 ),
 
@@ -75,20 +69,24 @@ cookie_contacts as (
 cleaned as (
 
     select
-        {{ clean_id('event_id') }} as event_id,
-        {{ clean_id('anonymous_id') }} as anonymous_id,
-        {{ clean_id('contact_id') }} as source_contact_id,
-        {{ clean_string('session_id') }} as session_id,
-        {{ to_snake_case('event_type') }} as event_type,
-        {{ clean_string('page_url') }} as page_url,
-        {{ clean_string('referrer_url') }} as referrer_url,
-        {{ clean_string('form_name') }} as form_name,
-        {{ clean_string('cta_name') }} as cta_name,
-        lower({{ clean_string('user_agent') }}) as user_agent,
-        {{ clean_string('occurred_at') }} as occurred_at_text,
-        {{ to_utc_timestamp(clean_string('occurred_at')) }} as occurred_at,
-        raw_record
-    from raw_rows
+        source_file,
+        raw_record_hash,
+        event_id,
+        is_event_id_valid,
+        anonymous_id,
+        source_contact_id,
+        session_id,
+        event_type,
+        page_url,
+        page_host,
+        page_path,
+        referrer_url,
+        form_name,
+        cta_name,
+        user_agent,
+        has_occurred_at,
+        occurred_at
+    from parsed_rows
 
 ),
 
@@ -128,15 +126,18 @@ checked as (
         session_id,
         event_type,
         page_url,
+        page_host,
+        page_path,
         referrer_url,
         form_name,
         cta_name,
         occurred_at,
-        raw_record,
+        source_file,
+        raw_record_hash,
         case
             when event_id is null or anonymous_id is null then 'missing_id'
-            when not {{ is_valid_id('event_id') }} then 'invalid_id'
-            when occurred_at_text is null then 'missing_timestamp'
+            when not is_event_id_valid then 'invalid_id'
+            when not has_occurred_at then 'missing_timestamp'
             when occurred_at is null then 'unparseable_timestamp'
             when occurred_at > {{ max_allowed_timestamp() }} then 'future_timestamp'
             when
@@ -160,7 +161,8 @@ ranked as (
             order by
                 {{ reject_rank_order('row_reject_reason') }},
                 occurred_at nulls last,
-                raw_record
+                raw_record_hash,
+                source_file
         ) as event_id_rank
     from checked
 
@@ -176,8 +178,8 @@ final as (
         session_id,
         event_type,
         page_url,
-        {{ url_host('page_url') }} as page_host,
-        {{ url_path('page_url') }} as page_path,
+        page_host,
+        page_path,
         referrer_url,
         form_name,
         cta_name,
@@ -187,7 +189,8 @@ final as (
             case when event_id_rank > 1 then 'duplicate_id' end
         ) as reject_reason,
         event_id as source_record_id,
-        raw_record
+        source_file,
+        raw_record_hash
     from ranked
 
 )

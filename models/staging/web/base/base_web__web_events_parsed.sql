@@ -1,0 +1,130 @@
+-- Every raw web event row, parsed once: ids, text and timestamps cleaned, the URL split into
+-- host and path, the row-level checks evaluated, and the raw row kept as a struct (for the
+-- rejects view). Nothing here depends on other tables, seeds or the scoring date, so a row
+-- never has to be parsed again: the model is incremental by raw file. A refresh loads only
+-- the files that are new or whose row count changed (those are replaced); files that are
+-- gone are deleted by the post-hook. `dbt build --full-refresh` parses everything again.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    on_schema_change='fail',
+    post_hook=["{{ delete_missing_source_files(source('web', 'web_events')) }}"],
+) }}
+
+with
+
+source as (
+
+    select * from {{ source('web', 'web_events') }}
+
+),
+
+{% if is_incremental() %}
+
+loaded_files as (
+
+    select distinct
+        source_file,
+        source_file_row_count
+    from {{ this }}
+
+),
+
+{% endif %}
+
+source_files as (
+
+    select
+        filename as source_file,
+        count(*) as source_file_row_count
+    from source
+    group by filename
+
+),
+
+files_to_load as (
+
+    select source_files.*
+    from source_files
+    {% if is_incremental() -%}
+    left join loaded_files
+        on
+            source_files.source_file = loaded_files.source_file
+            and source_files.source_file_row_count = loaded_files.source_file_row_count
+    where loaded_files.source_file is null
+    {%- endif %}
+
+),
+
+raw_rows as (
+
+    -- on a first or full-refresh run every file is loaded: no filter, so that the parsing
+    -- below runs on the scan itself (DuckDB then evaluates it once per distinct value of
+    -- dictionary-encoded columns)
+    select
+        *,
+        {{ raw_row_struct('web', 'web_events') }} as raw_record
+    from source
+    {% if is_incremental() -%}
+    where filename in (select files_to_load.source_file from files_to_load)
+    {%- endif %}
+
+),
+
+parsed_rows as (
+
+    select
+        filename as source_file,
+        {{ clean_id('event_id') }} as event_id,
+        coalesce({{ is_valid_id(clean_id('event_id')) }}, false) as is_event_id_valid,
+        {{ clean_id('anonymous_id') }} as anonymous_id,
+        {{ clean_id('contact_id') }} as source_contact_id,
+        {{ clean_string('session_id') }} as session_id,
+        {{ to_snake_case('event_type') }} as event_type,
+        {{ clean_string('page_url') }} as page_url,
+        {{ url_host('page_url') }} as page_host,
+        {{ url_path('page_url') }} as page_path,
+        {{ clean_string('referrer_url') }} as referrer_url,
+        {{ clean_string('form_name') }} as form_name,
+        {{ clean_string('cta_name') }} as cta_name,
+        lower({{ clean_string('user_agent') }}) as user_agent,
+        {{ clean_string('occurred_at') }} is not null as has_occurred_at,
+        {{ to_utc_timestamp(clean_string('occurred_at')) }} as occurred_at,
+        {{ row_fingerprint('raw_record') }} as raw_record_hash,
+        raw_record,
+        {{ loaded_at_timestamp() }} as loaded_at
+    from raw_rows
+
+),
+
+final as (
+
+    select
+        parsed_rows.source_file,
+        files_to_load.source_file_row_count,
+        parsed_rows.event_id,
+        parsed_rows.is_event_id_valid,
+        parsed_rows.anonymous_id,
+        parsed_rows.source_contact_id,
+        parsed_rows.session_id,
+        parsed_rows.event_type,
+        parsed_rows.page_url,
+        parsed_rows.page_host,
+        parsed_rows.page_path,
+        parsed_rows.referrer_url,
+        parsed_rows.form_name,
+        parsed_rows.cta_name,
+        parsed_rows.user_agent,
+        parsed_rows.has_occurred_at,
+        parsed_rows.occurred_at,
+        parsed_rows.raw_record_hash,
+        parsed_rows.raw_record,
+        parsed_rows.loaded_at
+    from parsed_rows
+    inner join files_to_load
+        on parsed_rows.source_file = files_to_load.source_file
+
+)
+
+select * from final

@@ -1,0 +1,275 @@
+"""Incremental refresh through the real dbt project: never a stale or different answer.
+
+The raw email and web events are parsed by models that are incremental by raw file
+(base_email__email_events_parsed, base_web__web_events_parsed); everything that depends on
+other data, seeds, vars or the scoring date is re-evaluated on every run. So after any sequence
+of incremental runs the warehouse must hold exactly what a `--full-refresh` build of the same
+raw files and configuration holds. One scratch project on a small generated demo whose newest
+events are held back as new files, one warehouse refreshed incrementally through:
+
+1. the initial files (a first run: everything is parsed);
+2. new files with the held-back events (only those are parsed);
+3. the same data again (nothing is parsed; every score identical: idempotent);
+4. a configuration change - an event rule's points, another's time window, a new bot
+   pattern - and a later scoring date (every affected score changes, nothing is parsed);
+5. one new file removed and another rewritten with fewer rows (the removed file's rows are
+   deleted, the rewritten file is parsed again).
+
+After steps 2 to 5 every compared relation equals a full-refresh build into a new file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from dbt_harness import DBT, scratch_project
+
+from lead_scoring.demo.generator import generate
+
+pytestmark = pytest.mark.dbt
+
+AS_OF = "2026-06-30"
+LATER_AS_OF = "2026-07-20"
+EVENT_TABLES = ("email_events", "web_events", "sales_activities")
+HELD_BACK = 0.05
+#: Everything the event parsing feeds, up to the score marts and the rejects.
+SELECTOR = [
+    "+lead_scores",
+    "+score_rule_breakdown",
+    "+stg_web__rejects",
+    "+stg_email__rejects",
+    "+stg_crm__rejects",
+]
+COMPARED = {
+    "lead_scores": "score_id, record_id",
+    "score_rule_breakdown": "breakdown_id",
+    "stg_email__email_events": "event_id",
+    "stg_web__web_events": "event_id",
+    "stg_crm__sales_activities": "activity_id",
+    "int_events_unioned": "event_id",
+    "stg_email__rejects": "source_record_id, reject_reason",
+    "stg_web__rejects": "source_table, source_record_id, reject_reason",
+    "stg_crm__rejects": "source_table, source_record_id, reject_reason",
+}
+PARSED = ("base_email__email_events_parsed", "base_web__web_events_parsed")
+
+
+def _split(raw: Path, increments: Path) -> dict[str, int]:
+    """Move the newest HELD_BACK of each event table (by parsed time; rows with no parseable
+    time stay) into <table>_increment.parquet under ``increments``; return the rows moved."""
+    increments.mkdir()
+    held: dict[str, int] = {}
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        for table in EVENT_TABLES:
+            path = raw / f"{table}.parquet"
+            con.execute(
+                f"create table {table} as select *,"
+                " try_cast(cast(occurred_at as varchar) as timestamptz) as parsed_at_"
+                f" from read_parquet('{path}')"
+            )
+            con.execute(
+                f"create table {table}_cutoff as select"
+                f" quantile_disc(parsed_at_, {1 - HELD_BACK}) as cutoff from {table}"
+            )
+            newest = f"coalesce(parsed_at_ > (select cutoff from {table}_cutoff), false)"
+            path.unlink()
+            con.execute(
+                f"copy (select * exclude (parsed_at_) from {table} where not {newest})"
+                f" to '{path}' (format parquet)"
+            )
+            increment = increments / f"{table}_increment.parquet"
+            con.execute(
+                f"copy (select * exclude (parsed_at_) from {table} where {newest})"
+                f" to '{increment}' (format parquet)"
+            )
+            held[table] = int(
+                con.execute(f"select count(*) from {table} where {newest}").fetchall()[0][0]
+            )
+    return held
+
+
+def _edit_config(seeds: Path) -> None:
+    """Double meeting_booked's points, widen pricing_repeat's window from 30 to 60 days, and
+    treat Firefox as a bot."""
+    path = seeds / "scoring" / "score_rules.csv"
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["score_id"] == "contact_lead_score" and row["rule_id"] == "meeting_booked":
+            row["points"] = str(2 * int(row["points"]))
+        if row["score_id"] == "contact_lead_score" and row["rule_id"] == "pricing_repeat":
+            row["window_days"] = "60"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with (seeds / "bot_user_agent_patterns.csv").open("a") as handle:
+        handle.write("firefox,Test: a new pattern must reject existing events\n")
+
+
+class Warehouse:
+    """dbt runs of one scratch project into DuckDB files."""
+
+    def __init__(self, project: Path, raw: Path) -> None:
+        self.project = project
+        self.raw = raw
+
+    def dbt(self, database: Path, *args: str, as_of: str = AS_OF) -> None:
+        env = {
+            **os.environ,
+            "LEAD_SCORING_RAW_DIR": str(self.raw),
+            "LEAD_SCORING_DB": str(database),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        command = [str(DBT), *args, "--project-dir", str(self.project)]
+        command += ["--profiles-dir", str(self.project), "--target", "ci", "--quiet"]
+        if args[0] == "run":
+            command += ["--select", *SELECTOR, "--vars", json.dumps({"as_of": as_of})]
+        result = subprocess.run(command, cwd=self.project, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+
+    def full_refresh(self, database: Path, as_of: str = AS_OF) -> Path:
+        self.dbt(database, "seed", "--full-refresh")
+        self.dbt(database, "run", "--full-refresh", as_of=as_of)
+        return database
+
+
+def _differences(incremental: Path, full: Path) -> dict[str, int]:
+    """Rows of each COMPARED relation that are not in both files (doubles rounded to 1e-9)."""
+    differences = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental}' as inc (read_only)")
+        con.execute(f"attach '{full}' as ful (read_only)")
+        for relation in COMPARED:
+            columns = []
+            for name, kind, *_ in con.execute(f"describe ful.main.{relation}").fetchall():
+                columns.append(f"round({name}, 9)" if kind == "DOUBLE" else name)
+            select = ", ".join(columns)
+            sql = f"""
+                select count(*) from (
+                    (select {select} from inc.main.{relation}
+                     except all select {select} from ful.main.{relation})
+                    union all
+                    (select {select} from ful.main.{relation}
+                     except all select {select} from inc.main.{relation})
+                )
+            """
+            differences[relation] = int(con.execute(sql).fetchall()[0][0])
+    return differences
+
+
+def _parsed_loads(database: Path) -> dict[str, dict[str, tuple[int, str]]]:
+    """Per parsed model and raw file name: (rows, latest loaded_at)."""
+    loads: dict[str, dict[str, tuple[int, str]]] = {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        for model in PARSED:
+            rows = con.execute(
+                f"select source_file, count(*), max(loaded_at) from {model} group by 1"
+            ).fetchall()
+            loads[model] = {Path(file).name: (count, str(at)) for file, count, at in rows}
+    return loads
+
+
+def _scores(database: Path) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(
+            "select score_id, record_id, score, fit_score, engagement_score, tier"
+            " from lead_scores order by 1, 2"
+        ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("incremental")
+    project = scratch_project(root)
+    raw = root / "raw"
+    generate(300, 13, date(2026, 6, 30), raw, "parquet")
+    increments = root / "increments"
+    held = _split(raw, increments)
+    warehouse = Warehouse(project, raw)
+    database = root / "incremental.duckdb"
+    out: dict[str, object] = {"held": held}
+
+    warehouse.dbt(database, "seed")
+    warehouse.dbt(database, "run")
+    out["loads_initial"] = _parsed_loads(database)
+
+    for increment in increments.iterdir():
+        os.link(increment, raw / increment.name)
+    warehouse.dbt(database, "run")
+    out["loads_new_files"] = _parsed_loads(database)
+    out["diff_new_files"] = _differences(database, warehouse.full_refresh(root / "full_2.duckdb"))
+    out["scores_new_files"] = _scores(database)
+
+    warehouse.dbt(database, "run")
+    out["loads_rerun"] = _parsed_loads(database)
+    out["scores_rerun"] = _scores(database)
+
+    _edit_config(project / "seeds")
+    warehouse.dbt(database, "seed")
+    warehouse.dbt(database, "run", as_of=LATER_AS_OF)
+    out["loads_config"] = _parsed_loads(database)
+    out["scores_config"] = _scores(database)
+    full_config = warehouse.full_refresh(root / "full_4.duckdb", as_of=LATER_AS_OF)
+    out["diff_config"] = _differences(database, full_config)
+
+    (raw / "web_events_increment.parquet").unlink()
+    email = raw / "email_events_increment.parquet"
+    kept = pq.read_table(email)
+    email.unlink()  # a hard link: write a new file, do not change the held-back copy
+    pq.write_table(kept.slice(0, kept.num_rows // 2), email)
+    out["email_rows_rewritten"] = kept.num_rows // 2
+    warehouse.dbt(database, "run", as_of=LATER_AS_OF)
+    out["loads_files_changed"] = _parsed_loads(database)
+    full_changed = warehouse.full_refresh(root / "full_5.duckdb", as_of=LATER_AS_OF)
+    out["diff_files_changed"] = _differences(database, full_changed)
+    return out
+
+
+def test_a_refresh_parses_only_the_new_files(runs: dict[str, object]) -> None:
+    initial, after = runs["loads_initial"], runs["loads_new_files"]
+    held = runs["held"]
+    assert held["email_events"] > 0 and held["web_events"] > 0
+    for model, table in zip(PARSED, ("email_events", "web_events"), strict=True):
+        assert set(initial[model]) == {f"{table}.parquet"}
+        assert after[model][f"{table}.parquet"] == initial[model][f"{table}.parquet"]
+        rows, loaded_at = after[model][f"{table}_increment.parquet"]
+        assert rows == held[table]
+        assert loaded_at > initial[model][f"{table}.parquet"][1]
+
+
+def test_a_refresh_equals_a_full_rebuild(runs: dict[str, object]) -> None:
+    assert runs["diff_new_files"] == dict.fromkeys(COMPARED, 0)
+
+
+def test_a_rerun_without_new_data_changes_nothing(runs: dict[str, object]) -> None:
+    assert runs["loads_rerun"] == runs["loads_new_files"]
+    assert runs["scores_rerun"] == runs["scores_new_files"]
+
+
+def test_a_config_change_reevaluates_every_event_without_reparsing(
+    runs: dict[str, object],
+) -> None:
+    assert runs["loads_config"] == runs["loads_new_files"]
+    assert runs["scores_config"] != runs["scores_new_files"]
+    assert runs["diff_config"] == dict.fromkeys(COMPARED, 0)
+
+
+def test_removed_and_rewritten_files_are_applied(runs: dict[str, object]) -> None:
+    loads = runs["loads_files_changed"]
+    assert "web_events_increment.parquet" not in loads["base_web__web_events_parsed"]
+    email = loads["base_email__email_events_parsed"]
+    assert email["email_events_increment.parquet"][0] == runs["email_rows_rewritten"]
+    assert (
+        email["email_events.parquet"] == runs["loads_new_files"][PARSED[0]]["email_events.parquet"]
+    )
+    assert runs["diff_files_changed"] == dict.fromkeys(COMPARED, 0)
