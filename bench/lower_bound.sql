@@ -7,6 +7,8 @@
 -- Parameters (DuckDB variables, set before running; the session time zone must be UTC):
 --   SET TimeZone = 'UTC';
 --   SET VARIABLE raw_dir = 'data/demo';            -- folder of the raw <table>.parquet files
+--   (event tables: every <table>*.parquet, e.g. <table>.parquet + <table>_increment.parquet,
+--   as the dbt sources read them)
 --   SET VARIABLE seeds_dir = 'seeds';              -- the cleaning reference data (not the rules)
 --   SET VARIABLE as_of = TIMESTAMP '2026-06-30';   -- scoring instant, naive UTC
 --
@@ -375,7 +377,7 @@ email_events as (
             end as event_type,
             lower(nullif(trim(email_type), '')) as email_type,
             occurred_at
-        from read_parquet(getvariable('raw_dir') || '/email_events.parquet')
+        from read_parquet(getvariable('raw_dir') || '/email_events*.parquet', union_by_name = true)
     ) as raw_email
     inner join contacts
         on raw_email.recipient_email = contacts.email and contacts.is_email_valid
@@ -416,7 +418,7 @@ bot_agents as (
     select distinct agents.user_agent
     from (
         select distinct lower(nullif(trim(user_agent), '')) as user_agent
-        from read_parquet(getvariable('raw_dir') || '/web_events.parquet')
+        from read_parquet(getvariable('raw_dir') || '/web_events*.parquet', union_by_name = true)
     ) as agents
     inner join bot_patterns
         on agents.user_agent like '%' || bot_patterns.pattern || '%'
@@ -432,7 +434,7 @@ page_paths as (
         ), ''), '/') as page_path
     from (
         select distinct nullif(trim(page_url), '') as page_url
-        from read_parquet(getvariable('raw_dir') || '/web_events.parquet')
+        from read_parquet(getvariable('raw_dir') || '/web_events*.parquet', union_by_name = true)
     ) as urls
     where page_url is not null
 ),
@@ -459,7 +461,7 @@ web_events as (
             nullif(trim(form_name), '') as form_name,
             lower(nullif(trim(user_agent), '')) as user_agent,
             occurred_at
-        from read_parquet(getvariable('raw_dir') || '/web_events.parquet')
+        from read_parquet(getvariable('raw_dir') || '/web_events*.parquet', union_by_name = true)
     ) as raw_web
     left join contact_map
         on raw_web.source_contact_id = contact_map.source_contact_id
@@ -502,7 +504,7 @@ sales_events as (
                 lower(nullif(trim(activity_type), '')), '[^a-z0-9]+', '_', 'g'), '^_+|_+$', '', 'g'), ''
             ) as event_type,
             cast(try_cast(nullif(trim(occurred_at), '') as timestamptz) at time zone 'UTC' as timestamp) as occurred_at
-        from read_parquet(getvariable('raw_dir') || '/sales_activities.parquet')
+        from read_parquet(getvariable('raw_dir') || '/sales_activities*.parquet', union_by_name = true)
     ) as raw_sales
     inner join contact_map
         on raw_sales.source_contact_id = contact_map.source_contact_id

@@ -4,11 +4,14 @@
         [--as-of 2026-06-30] [--skip-predictive | --compare-predictive] [--out bench/results.md]
 
 For each size: generate the demo raw data, hold back the newest 1% of the events, time a full
-build (``dbt seed`` + ``dbt build``) on a new DuckDB file and a refresh (the same commands on the
-data with the held-back events), run-only and test-only times (``dbt run`` / ``dbt test`` on
-another new file), the peak memory of every dbt process tree, and one hand-written DuckDB query
-(``bench/lower_bound.sql``) computing the same ``contact_lead_score`` as a lower bound, checked
-against the build's ``lead_scores``. Writes a markdown report (``--out``) and
+build (``dbt seed`` + ``dbt build``) on a new DuckDB file, a 1% refresh (the same commands on the
+same file, incremental, after the held-back events arrived as new ``<table>_increment.parquet``
+files next to the unchanged ones) and a no-change refresh (the same once more, no new data),
+run-only and test-only times (``dbt run`` / ``dbt test`` on another new file), the peak memory
+of every dbt process tree, and one hand-written DuckDB query (``bench/lower_bound.sql``)
+computing the same ``contact_lead_score`` as a lower bound, checked against the build's
+``lead_scores``. ``--memory-limit`` caps DuckDB through ``LEAD_SCORING_MEMORY_LIMIT`` (read by
+profiles.yml; its default otherwise). Writes a markdown report (``--out``) and
 ``<work>/results.json``. What is measured and how: ``bench/README.md``.
 
 Everything is written under ``--work``: the raw data, a scratch copy of the dbt project, the
@@ -18,10 +21,12 @@ warehouses, dbt's target/ and logs/. The repository is only read.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import math
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -60,6 +65,10 @@ PREDICTIVE_SELECTOR = "path:models/intermediate/predictive+"
 EVENT_TIME_COLUMN = "occurred_at"
 #: Staging rejects event times later than as_of + this (var future_timestamp_tolerance_hours).
 FUTURE_TOLERANCE_HOURS = 24
+#: The held-back events of a table arrive in the refresh as ``<table><suffix>.parquet``.
+INCREMENT_SUFFIX = "_increment"
+#: profiles.yml sets DuckDB's memory_limit from this variable (its default otherwise).
+MEMORY_LIMIT_ENV = "LEAD_SCORING_MEMORY_LIMIT"
 SCORE_ID = "contact_lead_score"
 MATCH_TOLERANCE = 0.01
 MIB = 1024 * 1024
@@ -119,27 +128,46 @@ def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
 # ------------------------------------------------------------------------------ 1% split
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` to ``target`` (a copy across file systems)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def increment_name(table: str) -> str:
+    """The file of a refresh that holds the held-back rows of ``table``."""
+    return f"{table}{INCREMENT_SUFFIX}.parquet"
+
+
 def split_events(
     source: Path,
     initial: Path,
+    refresh: Path,
     as_of: date,
     *,
     fraction: float = 0.01,
     tolerance_hours: int = FUTURE_TOLERANCE_HOURS,
 ) -> dict[str, Any]:
-    """Write ``initial``: ``source`` without its newest ``fraction`` of events.
+    """Write ``initial`` (``source`` without its newest ``fraction`` of events) and ``refresh``
+    (the files of ``initial``, hard-linked, plus one new file per event table with the rows
+    held back: ``<table>_increment.parquet``).
 
     Event tables (:func:`event_tables`) lose the ``round(fraction * all their rows)`` rows with
     the latest timestamps, ranked over all event tables together (ties: table name, then row
     number, latest first). Rows whose timestamp is missing, unparseable or later than as_of plus
     the staging tolerance are never held back: staging rejects them in both builds (they are
-    dirt, not new events). Other tables are hard-linked (copied across file systems).
-    ``source`` itself is the refresh data (initial + held back). Returns row counts.
+    dirt, not new events). Other tables are hard-linked (copied across file systems). The rows
+    of ``initial`` and of an increment file keep their order in ``source``. So ``refresh`` is
+    what a landing folder holds after the next delivery: the old files untouched, the new
+    events in new files (models incremental by file parse only those). Returns row counts.
     """
-    source, initial = Path(source), Path(initial)
-    if initial.exists():
-        shutil.rmtree(initial)
-    initial.mkdir(parents=True)
+    source, initial, refresh = Path(source), Path(initial), Path(refresh)
+    for folder in (initial, refresh):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
     tables = event_tables()
     limit = f"timestamp {sql_text(as_of.isoformat())} + interval {int(tolerance_hours)} hour"
     con = connect()
@@ -165,31 +193,38 @@ def split_events(
         con.execute("select table_name, count(*) from held_back group by 1").fetchall()
     )
     first_held, last_held = con.execute("select min(ts), max(ts) from held_back").fetchone()
-    for name in TABLES:
-        src, dst = source / f"{name}.parquet", initial / f"{name}.parquet"
-        if name not in tables:
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copy2(src, dst)
-            continue
+
+    def copy_rows(src: Path, dst: Path, name: str, held: bool) -> None:
+        """The rows of ``src`` that are (``held``) or are not held back, to ``dst``."""
         con.execute(
             f"copy (select * exclude (file_row_number)"
             f" from read_parquet({sql_text(src)}, file_row_number = true)"
-            f" where file_row_number not in (select row_number from held_back"
-            f" where table_name = {sql_text(name)})"
+            f" where file_row_number {'in' if held else 'not in'} (select row_number"
+            f" from held_back where table_name = {sql_text(name)})"
             f" order by file_row_number) to {sql_text(dst)} (format parquet, compression zstd)"
         )
+
+    increments = {}
+    for name in TABLES:
+        src, dst = source / f"{name}.parquet", initial / f"{name}.parquet"
+        if name in tables:
+            copy_rows(src, dst, name, held=False)
+        else:
+            link_or_copy(src, dst)
+        link_or_copy(dst, refresh / dst.name)
+        if held_rows.get(name):
+            increments[name] = increment_name(name)
+            copy_rows(src, refresh / increments[name], name, held=True)
     con.close()
-    counts = {
-        name: {
-            "refresh": rows.get(name, _parquet_rows(source / f"{name}.parquet")),
-            "held_back": held_rows.get(name, 0),
+    counts = {}
+    for name in TABLES:
+        generated = rows.get(name, _parquet_rows(source / f"{name}.parquet"))
+        held_back = held_rows.get(name, 0)
+        counts[name] = {
+            "initial": generated - held_back,
+            "held_back": held_back,
+            "refresh": generated,
         }
-        for name in TABLES
-    }
-    for value in counts.values():
-        value["initial"] = value["refresh"] - value["held_back"]
     result = {
         "fraction": fraction,
         "event_tables": list(tables),
@@ -200,10 +235,42 @@ def split_events(
         "held_back_to": str(last_held) if last_held is not None else None,
         "raw_rows_initial": sum(v["initial"] for v in counts.values()),
         "raw_rows_refresh": sum(v["refresh"] for v in counts.values()),
+        "increment_files": increments,
         "tables": counts,
     }
     (initial / "_split.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
+
+
+def sync_raw(source: Path, landing: Path) -> dict[str, list[str]]:
+    """Make ``landing`` hold the raw files of ``source`` (``*.parquet``), hard-linked.
+
+    A file already there as the same file (inode; or the same bytes, when files are copied
+    across file systems) is left alone, so its path, modification time and content do not
+    change: a model incremental by file sees the same file. Missing files are linked, other
+    files replaced, files not in ``source`` removed. dbt reads the landing folder, never
+    ``source``: the models incremental by file key rows by the file's path, so the full build
+    and the refresh must read the same folder. Returns the names added, replaced, removed and
+    kept.
+    """
+    source, landing = Path(source), Path(landing)
+    landing.mkdir(parents=True, exist_ok=True)
+    wanted = {path.name: path for path in source.glob("*.parquet")}
+    changes: dict[str, list[str]] = {"added": [], "replaced": [], "removed": [], "kept": []}
+    for path in sorted(landing.glob("*.parquet")):
+        if path.name not in wanted:
+            path.unlink()
+            changes["removed"].append(path.name)
+    for name, src in sorted(wanted.items()):
+        dst = landing / name
+        if dst.exists() and (os.path.samefile(src, dst) or filecmp.cmp(src, dst, shallow=False)):
+            changes["kept"].append(name)
+            continue
+        changes["replaced" if dst.exists() else "added"].append(name)
+        if dst.exists():
+            dst.unlink()
+        link_or_copy(src, dst)
+    return changes
 
 
 def _parquet_rows(path: Path) -> int:
@@ -465,7 +532,7 @@ def dbt_executable() -> str:
     return found
 
 
-def scratch_project(root: Path, memory_limit: str | None = None) -> Path:
+def scratch_project(root: Path) -> Path:
     """A copy of the dbt project (no build outputs, no Python tests) under ``root``."""
     project = Path(root) / "project"
     if project.exists():
@@ -478,17 +545,44 @@ def scratch_project(root: Path, memory_limit: str | None = None) -> Path:
         elif source.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    if memory_limit:
-        profiles = project / "profiles.yml"
-        text = profiles.read_text()
-        edited = text.replace(
-            "        TimeZone: UTC",
-            f"        TimeZone: UTC\n        memory_limit: '{memory_limit}'",
-        )
-        if edited == text:
-            sys.exit("could not set memory_limit in the scratch profiles.yml")
-        profiles.write_text(edited)
+    if profile_memory_limit(project / "profiles.yml") is None:
+        sys.exit(f"profiles.yml does not read {MEMORY_LIMIT_ENV}: --memory-limit would do nothing")
     return project
+
+
+def profile_memory_limit(profiles: Path = REPO / "profiles.yml") -> str | None:
+    """The default of ``memory_limit`` in the dbt profile (``env_var(MEMORY_LIMIT_ENV, ...)``),
+    or None when the profile does not read that variable."""
+    found = re.search(
+        rf"env_var\(\s*['\"]{MEMORY_LIMIT_ENV}['\"]\s*,\s*['\"]([^'\"]+)['\"]\s*\)",
+        Path(profiles).read_text(),
+    )
+    return found.group(1) if found else None
+
+
+def dbt_env(
+    raw: Path,
+    database: Path,
+    memory_limit: str | None = None,
+    base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment of a dbt command: raw folder, warehouse file and, with
+    ``memory_limit``, DuckDB's memory limit (``MEMORY_LIMIT_ENV``, read by profiles.yml);
+    without it the variable is removed, so the profile's default applies."""
+    env = dict(os.environ if base is None else base)
+    env.update(
+        {
+            "LEAD_SCORING_RAW_DIR": str(raw),
+            "LEAD_SCORING_RAW_FORMAT": "parquet",
+            "LEAD_SCORING_DB": str(database),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    if memory_limit:
+        env[MEMORY_LIMIT_ENV] = memory_limit
+    else:
+        env.pop(MEMORY_LIMIT_ENV, None)
+    return env
 
 
 @dataclass
@@ -500,6 +594,7 @@ class Dbt:
     folder: Path
     as_of: date
     exclude: tuple[str, ...] = ()
+    memory_limit: str | None = None
     executable: str = field(default_factory=dbt_executable)
 
     def run(self, command: str, raw: Path, label: str) -> tuple[Measured, dict[str, Any]]:
@@ -523,13 +618,7 @@ class Dbt:
         ]
         if self.exclude and command != "seed":
             argv += ["--exclude", *self.exclude]
-        env = {
-            **os.environ,
-            "LEAD_SCORING_RAW_DIR": str(raw),
-            "LEAD_SCORING_RAW_FORMAT": "parquet",
-            "LEAD_SCORING_DB": str(self.database),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
+        env = dbt_env(raw, self.database, self.memory_limit)
         measured = run_measured(argv, env=env, cwd=self.project, log=self.folder / f"{label}.log")
         results = target / "run_results.json"
         summary: dict[str, Any] = {}
@@ -622,7 +711,9 @@ def generate(contacts: int, seed: int, as_of: date, out: Path) -> Measured:
     return measured
 
 
-def measured_split(source: Path, initial: Path, as_of: date, fraction: float) -> dict[str, Any]:
+def measured_split(
+    source: Path, initial: Path, refresh: Path, as_of: date, fraction: float
+) -> dict[str, Any]:
     """:func:`split_events` in a child process (the memory DuckDB takes is given back)."""
     argv = [
         sys.executable,
@@ -632,6 +723,8 @@ def measured_split(source: Path, initial: Path, as_of: date, fraction: float) ->
         str(source),
         "--initial",
         str(initial),
+        "--refresh",
+        str(refresh),
         "--as-of",
         as_of.isoformat(),
         "--fraction",
@@ -699,6 +792,21 @@ def combine(*phases: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def dbt_phase(dbt: Dbt, raw: Path, label: str, commands: Sequence[str]) -> dict[str, Any]:
+    """dbt ``commands`` one after the other on ``raw``: each measured, and their sum."""
+    out: dict[str, Any] = {}
+    for command in commands:
+        measured, summary = dbt.run(command, raw, f"{label}_{command}")
+        out[command] = phase(measured, summary)
+    out.update(combine(*(out[command] for command in commands)))
+    return out
+
+
+def warehouse_mib(folder: Path) -> float:
+    """Size of the warehouse file (and its WAL) in ``folder``."""
+    return sum(p.stat().st_size for p in folder.glob("warehouse.duckdb*") if p.is_file()) / MIB
+
+
 def bench_size(
     contacts: int,
     args: argparse.Namespace,
@@ -710,14 +818,16 @@ def bench_size(
     """Every measurement of one size; ``save`` gets one result per variant ('all' /
     'rules only') as soon as it is measured."""
     size_dir = args.work / f"contacts_{contacts}"
+    generated_raw = size_dir / "raw_generated"
     refresh_raw, initial_raw = size_dir / "raw_refresh", size_dir / "raw_initial"
     log(f"[{contacts:,} contacts] generating demo data")
-    generated = generate(contacts, args.seed, args.as_of, refresh_raw)
+    generated = generate(contacts, args.seed, args.as_of, generated_raw)
     log(f"[{contacts:,} contacts] holding back the newest {args.holdback:.0%} of events")
-    split = measured_split(refresh_raw, initial_raw, args.as_of, args.holdback)
+    split = measured_split(generated_raw, initial_raw, refresh_raw, args.as_of, args.holdback)
     log(
         f"  initial: {split['raw_rows_initial']:,} raw rows, {split['events_initial']:,} events;"
         f" held back {split['held_back']:,} ({split['held_back_from']} .. {split['held_back_to']})"
+        f" into {', '.join(split['increment_files'].values()) or 'no file'}"
     )
     lower = {}
     for name, raw in (("initial", initial_raw), ("refresh", refresh_raw)):
@@ -731,40 +841,53 @@ def bench_size(
         if folder.exists():
             shutil.rmtree(folder)
         exclude = (PREDICTIVE_SELECTOR,) if variant == "rules only" else ()
-        dbt = Dbt(project, folder / "warehouse.duckdb", folder, args.as_of, exclude)
-        log(f"[{contacts:,} contacts, {variant}] full build: dbt seed + dbt build")
-        seed, seed_rr = dbt.run("seed", initial_raw, "full_seed")
-        build, build_rr = dbt.run("build", initial_raw, "full_build")
-        full = {"seed": phase(seed, seed_rr), "build": phase(build, build_rr)}
-        full.update(combine(full["seed"], full["build"]))
-        full["warehouse_mib"] = (
-            sum(p.stat().st_size for p in folder.glob("warehouse.duckdb*") if p.is_file()) / MIB
+        dbt = Dbt(
+            project, folder / "warehouse.duckdb", folder, args.as_of, exclude, args.memory_limit
         )
+        # dbt reads one landing folder: the initial files, then the same files plus the
+        # increment files (models incremental by file key their rows by the file's path).
+        landing = folder / "raw"
+        sync_raw(initial_raw, landing)
+        log(f"[{contacts:,} contacts, {variant}] full build: dbt seed + dbt build")
+        full = dbt_phase(dbt, landing, "full", ("seed", "build"))
+        full["warehouse_mib"] = warehouse_mib(folder)
         log(f"  {full['seconds']:.1f} s, peak {full['peak_mib']:.0f} MiB, ok: {full['ok']}")
         checks = {"initial": checked(dbt.database, size_dir / "lower_bound_initial.parquet")}
         log(f"  lower bound matches {checks['initial'].get('matched', 0):,} contacts")
-        refresh = run_only = None
+        refresh = no_change = run_only = None
         if full["ok"] or args.keep_going:
-            log(f"[{contacts:,} contacts, {variant}] refresh (+{split['held_back']:,} events)")
-            seed, seed_rr = dbt.run("seed", refresh_raw, "refresh_seed")
-            build, build_rr = dbt.run("build", refresh_raw, "refresh_build")
-            refresh = {"seed": phase(seed, seed_rr), "build": phase(build, build_rr)}
-            refresh.update(combine(refresh["seed"], refresh["build"]))
+            arrived = sync_raw(refresh_raw, landing)
+            if arrived["replaced"] or arrived["removed"]:
+                sys.exit(f"the refresh data changes files of the initial data: {arrived}")
+            log(
+                f"[{contacts:,} contacts, {variant}] 1% refresh (+{split['held_back']:,} events"
+                f" in {', '.join(arrived['added']) or 'no new file'})"
+            )
+            refresh = dbt_phase(dbt, landing, "refresh", ("seed", "build"))
+            refresh["new_files"] = arrived["added"]
+            refresh["warehouse_mib"] = warehouse_mib(folder)
             log(f"  {refresh['seconds']:.1f} s, peak {refresh['peak_mib']:.0f} MiB")
             checks["refresh"] = checked(dbt.database, size_dir / "lower_bound_refresh.parquet")
+            log(f"  lower bound matches {checks['refresh'].get('matched', 0):,} contacts")
+            if refresh["ok"] or args.keep_going:
+                log(f"[{contacts:,} contacts, {variant}] no-change refresh (no new data)")
+                no_change = dbt_phase(dbt, landing, "no_change", ("seed", "build"))
+                no_change["warehouse_mib"] = warehouse_mib(folder)
+                log(f"  {no_change['seconds']:.1f} s, peak {no_change['peak_mib']:.0f} MiB")
+                checks["no_change"] = checked(
+                    dbt.database, size_dir / "lower_bound_refresh.parquet"
+                )
         if not args.skip_run_only and (full["ok"] or args.keep_going):
             log(f"[{contacts:,} contacts, {variant}] run-only: dbt seed + dbt run, then dbt test")
             other = Dbt(
-                project, folder / "run_only.duckdb", folder / "run_only", args.as_of, exclude
+                project,
+                folder / "run_only.duckdb",
+                folder / "run_only",
+                args.as_of,
+                exclude,
+                args.memory_limit,
             )
-            seed, seed_rr = other.run("seed", initial_raw, "seed")
-            run, run_rr = other.run("run", initial_raw, "run")
-            test, test_rr = other.run("test", initial_raw, "test")
-            run_only = {
-                "seed": phase(seed, seed_rr),
-                "run": phase(run, run_rr),
-                "test": phase(test, test_rr),
-            }
+            run_only = dbt_phase(other, initial_raw, "run_only", ("seed", "run", "test"))
             run_only.update(combine(run_only["seed"], run_only["run"]))
             log(f"  run {run_only['seconds']:.1f} s, test {run_only['test']['seconds']:.1f} s")
             for leftover in folder.glob("run_only.duckdb*"):
@@ -777,6 +900,7 @@ def bench_size(
                 "split": split,
                 "full": full,
                 "refresh": refresh,
+                "no_change": no_change,
                 "run_only": run_only,
                 "lower_bound": lower,
                 "check": checks,
@@ -796,6 +920,7 @@ def _num(value: float | int | None, digits: int = 0) -> str:
 def summary_row(result: Mapping[str, Any]) -> dict[str, Any]:
     """The figures of one result, as the summary table shows them."""
     split, full, refresh = result["split"], result["full"], result.get("refresh")
+    no_change = result.get("no_change")
     lower = result["lower_bound"]["initial"]["median_seconds"]
     check = result["check"]["initial"]
     run_only = result.get("run_only")
@@ -812,6 +937,7 @@ def summary_row(result: Mapping[str, Any]) -> dict[str, Any]:
         "events_per_s": split["events_initial"] / seconds if seconds else None,
         "refresh_s": refresh["seconds"] if refresh else None,
         "refresh_ratio": refresh["seconds"] / seconds if refresh and seconds else None,
+        "no_change_s": no_change["seconds"] if no_change else None,
         "lower_bound_s": lower,
         "lower_bound_ratio": seconds / lower if lower else None,
         "matched": check["matched"],
@@ -830,6 +956,7 @@ SUMMARY_COLUMNS = (
     ("events/s", "events_per_s"),
     ("refresh s", "refresh_s"),
     ("refresh/full", "refresh_ratio"),
+    ("no-change refresh s", "no_change_s"),
     ("lower bound s", "lower_bound_s"),
     ("full/lower bound", "lower_bound_ratio"),
     ("lower-bound match", "match"),
@@ -856,6 +983,7 @@ def results_table(rows: Sequence[Mapping[str, Any]]) -> str:
             "events_per_s": _num(row["events_per_s"]),
             "refresh_s": _num(row["refresh_s"], 1),
             "refresh_ratio": _num(row["refresh_ratio"], 2),
+            "no_change_s": _num(row.get("no_change_s"), 1),
             "lower_bound_s": _num(row["lower_bound_s"], 2),
             "lower_bound_ratio": _num(row["lower_bound_ratio"], 1),
             "match": f"{rate:.2%} ({row['matched']:,}/{compared:,})" if compared else "n/a",
@@ -868,18 +996,19 @@ def cpu_table(results: Sequence[Mapping[str, Any]]) -> str:
     """CPU seconds (user + system, all threads and processes): less sensitive than wall time
     to other load on the machine."""
     lines = [
-        "| contacts | models | full build CPU s | refresh CPU s | lower bound CPU s"
-        " | full/lower bound (CPU) |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| contacts | models | full build CPU s | refresh CPU s | no-change refresh CPU s"
+        " | lower bound CPU s | full/lower bound (CPU) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         full = result["full"].get("cpu_seconds")
         refresh = (result.get("refresh") or {}).get("cpu_seconds")
+        no_change = (result.get("no_change") or {}).get("cpu_seconds")
         lower = result["lower_bound"]["initial"].get("median_cpu_seconds")
         ratio = full / lower if full and lower else None
         lines.append(
             f"| {result['contacts']:,} | {result['variant']} | {_num(full, 1)} |"
-            f" {_num(refresh, 1)} | {_num(lower, 2)} | {_num(ratio, 1)} |"
+            f" {_num(refresh, 1)} | {_num(no_change, 1)} | {_num(lower, 2)} | {_num(ratio, 1)} |"
         )
     return "\n".join(lines)
 
@@ -906,20 +1035,41 @@ def _data_lines(split: Mapping[str, Any]) -> list[str]:
     out = [
         f"Data: {split['raw_rows_initial']:,} raw rows, {split['events_initial']:,} events"
         f" ({', '.join(split['event_tables'])}); the refresh adds the newest"
-        f" {split['held_back']:,} events ({split['held_back_from']} .. {split['held_back_to']}).",
+        f" {split['held_back']:,} events ({split['held_back_from']} .. {split['held_back_to']})"
+        " as new files, next to the unchanged initial files.",
         "",
-        "| table | initial rows | held back |",
+        "| table | initial rows (`<table>.parquet`) | held back (new file of the refresh) |",
         "|---|---:|---:|",
     ]
+    increments = split.get("increment_files", {})
     for name, counts in split["tables"].items():
-        out.append(f"| {name} | {counts['initial']:,} | {counts['held_back']:,} |")
+        new_file = f" (`{increments[name]}`)" if name in increments else ""
+        out.append(f"| {name} | {counts['initial']:,} | {counts['held_back']:,}{new_file} |")
+    return out
+
+
+#: The phases compared with the full build: result key -> name in the report.
+REFRESHES = {"refresh": "1% refresh", "no_change": "no-change refresh"}
+#: The lower-bound checks: result["check"] key -> which build was compared.
+CHECKS = {
+    "initial": "full build, initial data",
+    "refresh": "1% refresh, refresh data",
+    "no_change": "no-change refresh, refresh data",
+}
+
+
+def _slowest(title: str, run_results: Mapping[str, Any]) -> list[str]:
+    out = ["", f"| {title} | s |", "|---|---:|"]
+    out += [f"| {m['model']} | {m['seconds']:.1f} |" for m in run_results.get("top_models", [])]
     return out
 
 
 def details(result: Mapping[str, Any], *, data: bool = True) -> str:
     """Everything measured for one (size, variant), as markdown (``data``: the row counts)."""
-    split, full, refresh = result["split"], result["full"], result.get("refresh")
+    split, full = result["split"], result["full"]
     lower, checks = result["lower_bound"], result["check"]
+    refreshes = {key: result[key] for key in REFRESHES if result.get(key)}
+    builds = [("full build", full), *((REFRESHES[k], v) for k, v in refreshes.items())]
     out = [f"### {result['contacts']:,} contacts, {result['variant']}", ""]
     if data:
         out += [*_data_lines(split), ""]
@@ -936,9 +1086,9 @@ def details(result: Mapping[str, Any], *, data: bool = True) -> str:
 
     out.append(line("full build", "dbt seed", full["seed"]))
     out.append(line("full build", "dbt build", full["build"]))
-    if refresh:
-        out.append(line("1% refresh", "dbt seed", refresh["seed"]))
-        out.append(line("1% refresh", "dbt build", refresh["build"]))
+    for key, measured in refreshes.items():
+        out.append(line(REFRESHES[key], "dbt seed", measured["seed"]))
+        out.append(line(REFRESHES[key], "dbt build", measured["build"]))
     run_only = result.get("run_only")
     if run_only:
         out.append(line("run-only", "dbt seed", run_only["seed"]))
@@ -953,24 +1103,44 @@ def details(result: Mapping[str, Any], *, data: bool = True) -> str:
             f" {lb['peak_mib']:.0f} |"
             f" {_num(lb.get('max_process_mib'))} | 0 |"
         )
-    statuses = full["build"]["run_results"].get("statuses", {})
-    out += ["", f"- dbt build statuses (full build): {statuses}."]
+    if refreshes:
+        out += [
+            "",
+            "| seed + build | wall s | CPU s | peak MiB | wall / full build | CPU / full build |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, measured in builds:
+            wall, cpu = measured["seconds"], measured.get("cpu_seconds")
+            full_cpu = full.get("cpu_seconds")
+            out.append(
+                f"| {name} | {wall:.1f} | {_num(cpu, 1)} | {measured['peak_mib']:.0f} |"
+                f" {_num(wall / full['seconds'] if full['seconds'] else None, 2)} |"
+                f" {_num(cpu / full_cpu if cpu and full_cpu else None, 2)} |"
+            )
+    out.append("")
+    for name, measured in builds:
+        statuses = measured["build"]["run_results"].get("statuses", {})
+        out.append(f"- dbt build statuses ({name}): {statuses}.")
+    if refreshes.get("refresh", {}).get("new_files"):
+        out.append(
+            f"- New files of the 1% refresh: {', '.join(refreshes['refresh']['new_files'])}."
+        )
     running = full["build"]["run_results"].get("running_at_peak")
     if running:
         out.append(
             f"- The full build's memory peaked ({full['build']['peak_mib']:,.0f} MiB) while"
             f" these were running: {', '.join(running)}."
         )
-    if "warehouse_mib" in full:
-        out.append(f"- Warehouse file after the full build: {full['warehouse_mib']:,.0f} MiB.")
-    for name, check in checks.items():
+    for name, measured in builds:
+        if "warehouse_mib" in measured:
+            out.append(f"- Warehouse file after the {name}: {measured['warehouse_mib']:,.0f} MiB.")
+    for key, check in checks.items():
+        name = CHECKS.get(key, f"{key} data")
         if "error" in check:
-            out.append(
-                f"- Lower bound vs `lead_scores` ({name} data): not compared, {check['error']}"
-            )
+            out.append(f"- Lower bound vs `lead_scores` ({name}): not compared, {check['error']}")
             continue
         out.append(
-            f"- Lower bound vs `lead_scores` ({name} data): {check['matched']:,} of"
+            f"- Lower bound vs `lead_scores` ({name}): {check['matched']:,} of"
             f" {check['contacts']:,} contacts match within {MATCH_TOLERANCE} on score, fit and"
             f" engagement and audience ({check['exact']:,} exactly); max difference"
             f" {check['max_difference']:.6g}; missing in the lower bound"
@@ -984,17 +1154,21 @@ def details(result: Mapping[str, Any], *, data: bool = True) -> str:
             "",
             f"Where the full `dbt build` goes (run_results.json execution_time, summed over"
             f" nodes; 2 threads run at once, so the sum exceeds the wall time): {summed}.",
-            "",
-            "| slowest models | s |",
-            "|---|---:|",
         ]
-        for model in full["build"]["run_results"].get("top_models", []):
-            out.append(f"| {model['model']} | {model['seconds']:.1f} |")
+        out += _slowest("slowest models", full["build"]["run_results"])
         slow_tests = full["build"]["run_results"].get("top_tests", [])
         if slow_tests:
             out += ["", "| slowest data tests | s |", "|---|---:|"]
             for test in slow_tests:
                 out.append(f"| {test['test']} | {test['seconds']:.1f} |")
+    refresh_rr = refreshes.get("refresh", {}).get("build", {}).get("run_results", {})
+    if refresh_rr.get("top_models"):
+        summed = ", ".join(
+            f"{kind} {seconds:.1f} s"
+            for kind, seconds in sorted(refresh_rr.get("seconds_by_type", {}).items())
+        )
+        out += ["", f"Where the 1% refresh's `dbt build` goes (as above): {summed}."]
+        out += _slowest("slowest models, 1% refresh", refresh_rr)
     return "\n".join(out) + "\n"
 
 
@@ -1012,7 +1186,9 @@ def report(results: Sequence[Mapping[str, Any]], facts: Mapping[str, Any], comma
         "",
         "full build = `dbt seed` + `dbt build` (models and tests) on a new DuckDB file;"
         " run-only = `dbt seed` + `dbt run` on another new file; refresh = the same two commands"
-        " as the full build, on the same file, with the held-back 1% of events added;"
+        " as the full build, on the same file (incremental, no --full-refresh), after the"
+        " held-back 1% of events arrived as new files next to the unchanged ones; no-change"
+        " refresh = the same two commands once more, with no new data;"
         " events/s = events of the full build's data / full build s; peak MiB = the largest"
         " resident memory of the dbt process tree during the full build; lower bound = median"
         " time of bench/lower_bound.sql on the same data; match = contacts whose lower-bound"
@@ -1035,6 +1211,7 @@ def report(results: Sequence[Mapping[str, Any]], facts: Mapping[str, Any], comma
         for label, key, digits in (
             ("full build s", "full_s", 0),
             ("refresh s", "refresh_s", 0),
+            ("no-change refresh s", "no_change_s", 0),
             ("run-only s", "run_only_s", 0),
             ("peak MiB", "peak_mib", 0),
             ("lower bound s", "lower_bound_s", 1),
@@ -1048,10 +1225,11 @@ def report(results: Sequence[Mapping[str, Any]], facts: Mapping[str, Any], comma
                 )
         out.append("")
     out += [
-        "Peak memory is what the processes held: with DuckDB's default memory_limit (80% of RAM)"
-        " DuckDB keeps what it is allowed to, so its part is not what it needs (compare a run"
-        " with `--memory-limit`); the predictive Python models hold their pandas frames outside"
-        " that limit. See bench/README.md.",
+        "Peak memory is what the processes held. DuckDB keeps what its memory_limit allows"
+        " (see Machine) and spills to disk beyond it, so its part is not what it needs (compare"
+        " a run with another `--memory-limit`). The limit does not cover dbt's own Python"
+        " objects, nor the pandas frames of the predictive Python models (variant 'all'), so the"
+        " peak of the process tree can exceed it. See bench/README.md.",
         "",
     ]
     out += ["## Details", ""]
@@ -1086,7 +1264,12 @@ def machine_facts(memory_limit: str | None) -> dict[str, Any]:
         "dbt-core": version("dbt-core"),
         "dbt-duckdb": version("dbt-duckdb"),
         "dbt threads": 2,
-        "DuckDB memory_limit": memory_limit or "default (80% of RAM)",
+        "DuckDB memory_limit": (
+            f"{memory_limit} (--memory-limit, via {MEMORY_LIMIT_ENV})"
+            if memory_limit
+            else f"{profile_memory_limit() or '?'} (profile default)"
+        ),
+        "lower-bound memory_limit": memory_limit or "DuckDB default (80% of RAM)",
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
@@ -1162,8 +1345,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--memory-limit",
         default=None,
-        help="DuckDB memory_limit for dbt and the lower bound, e.g. 6GB "
-        "(default: DuckDB's own, 80%% of RAM)",
+        help=f"DuckDB memory_limit for dbt (as {MEMORY_LIMIT_ENV}) and the lower bound, e.g."
+        " 6GB (default: the profile's default for dbt, DuckDB's own, 80%% of RAM, for the lower"
+        " bound)",
     )
     return parser
 
@@ -1195,14 +1379,20 @@ def lower_bound_main(argv: Sequence[str]) -> int:
 
 
 def split_main(argv: Sequence[str]) -> int:
-    """``bench/run.py split``: write the initial data (in a child process of the benchmark)."""
+    """``bench/run.py split``: write the initial and refresh data (in a child process of the
+    benchmark)."""
     parser = argparse.ArgumentParser(prog="bench/run.py split")
-    parser.add_argument("--source", type=Path, required=True, help="generated (refresh) data")
+    parser.add_argument("--source", type=Path, required=True, help="generated data")
     parser.add_argument("--initial", type=Path, required=True, help="initial data, written")
+    parser.add_argument(
+        "--refresh", type=Path, required=True, help="initial + increment files, written"
+    )
     parser.add_argument("--as-of", type=date.fromisoformat, required=True)
     parser.add_argument("--fraction", type=float, default=0.01)
     args = parser.parse_args(argv)
-    result = split_events(args.source, args.initial, args.as_of, fraction=args.fraction)
+    result = split_events(
+        args.source, args.initial, args.refresh, args.as_of, fraction=args.fraction
+    )
     print(json.dumps({k: v for k, v in result.items() if k != "tables"}, indent=2))
     return 0
 
@@ -1267,7 +1457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         saved_path.write_text(json.dumps(document, indent=2, default=str) + "\n")
 
     log(f"copying the dbt project to {args.work / 'project'}")
-    project = scratch_project(args.work, args.memory_limit)
+    project = scratch_project(args.work)
     for contacts in args.sizes:
         done = {r["variant"] for r in results if r["contacts"] == contacts}
         todo = [v for v in variants if v not in done]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -115,9 +116,9 @@ def _synthetic_raw(directory: Path) -> dict[str, list[tuple[int, datetime]]]:
 
 
 def test_split_holds_back_the_latest_events_overall(tmp_path: Path) -> None:
-    source, initial = tmp_path / "refresh", tmp_path / "initial"
+    source, initial, refresh = tmp_path / "generated", tmp_path / "initial", tmp_path / "refresh"
     candidates = _synthetic_raw(source)
-    result = bench.split_events(source, initial, AS_OF, fraction=0.1)
+    result = bench.split_events(source, initial, refresh, AS_OF, fraction=0.1)
 
     events = 52 + 30 + 25
     held = round(0.1 * events)
@@ -137,8 +138,12 @@ def test_split_holds_back_the_latest_events_overall(tmp_path: Path) -> None:
         held_rows = [original[row] for t, row in expected if t == table]
         assert len(remaining) == len(original) - len(held_rows)
         assert result["tables"][table]["held_back"] == len(held_rows)
-        # initial keeps the other rows, in their order
+        # initial keeps the other rows, the increment file of the refresh the held-back ones,
+        # both in their order
         assert remaining == [r for i, r in enumerate(original) if (table, i) not in expected]
+        increment = refresh / f"{table}_increment.parquet"
+        assert _rows(increment) == [r for i, r in enumerate(original) if (table, i) in expected]
+        assert result["increment_files"][table] == increment.name
     assert all(moment >= kept_latest for moment, _, _ in ranked[:held])
     # dirt (future, blank, unparseable times) is never held back
     sales_ids = {row[0] for row in _rows(initial / "sales_activities.parquet")}
@@ -155,23 +160,141 @@ def test_split_holds_back_the_latest_events_overall(tmp_path: Path) -> None:
     assert json.loads((initial / "_split.json").read_text())["held_back"] == held
 
 
-def test_split_of_demo_data_keeps_schemas_and_counts(tmp_path: Path) -> None:
-    source = tmp_path / "refresh"
-    counts = generate(200, 5, AS_OF, source, "parquet")
-    result = bench.split_events(source, tmp_path / "initial", AS_OF)
+def _columns(path: Path) -> list[tuple[str, object]]:
+    return [(f.name, f.type) for f in pq.read_schema(path)]
+
+
+@pytest.fixture(scope="module")
+def demo_split(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int], dict]:
+    """Demo data of 200 contacts split 1%: (folder holding generated/initial/refresh, the
+    generated row counts, the split's result)."""
+    root = tmp_path_factory.mktemp("split")
+    counts = generate(200, 5, AS_OF, root / "generated", "parquet")
+    result = bench.split_events(
+        root / "generated", root / "initial", root / "refresh", AS_OF, fraction=0.01
+    )
+    return root, counts, result
+
+
+def test_split_of_demo_data_keeps_schemas_and_counts(demo_split) -> None:
+    root, counts, result = demo_split
     events = sum(counts[t] for t in bench.event_tables())
     assert result["events_refresh"] == events
     assert result["held_back"] == round(0.01 * events) > 0
     assert result["raw_rows_refresh"] == sum(counts.values())
     assert result["raw_rows_initial"] == result["raw_rows_refresh"] - result["held_back"]
+    assert sum(t["held_back"] for t in result["tables"].values()) == result["held_back"]
     for table in TABLES:
-        before = pq.read_schema(source / f"{table}.parquet")
-        after = pq.read_schema(tmp_path / "initial" / f"{table}.parquet")
-        assert [(f.name, f.type) for f in after] == [(f.name, f.type) for f in before]
-        assert (
-            pq.read_metadata(tmp_path / "initial" / f"{table}.parquet").num_rows
-            == (result["tables"][table]["initial"])
-        )
+        generated = root / "generated" / f"{table}.parquet"
+        initial = root / "initial" / f"{table}.parquet"
+        assert _columns(initial) == _columns(generated)
+        row_counts = result["tables"][table]
+        assert row_counts["refresh"] == counts[table]
+        assert row_counts["initial"] + row_counts["held_back"] == row_counts["refresh"]
+        assert pq.read_metadata(initial).num_rows == row_counts["initial"]
+        if table in result["increment_files"]:
+            increment = root / "refresh" / result["increment_files"][table]
+            assert _columns(increment) == _columns(generated)
+            assert pq.read_metadata(increment).num_rows == row_counts["held_back"] > 0
+        else:
+            assert row_counts["held_back"] == 0
+
+
+def test_split_refresh_is_the_initial_files_plus_increment_files(demo_split) -> None:
+    """The refresh folder: every initial file, the same file (hard link, so byte-identical),
+    plus one new <table>_increment.parquet per event table with held-back rows; together they
+    hold exactly the generated rows."""
+    root, counts, result = demo_split
+    initial, refresh = root / "initial", root / "refresh"
+    initial_files = {p.name for p in initial.glob("*.parquet")}
+    assert initial_files == {f"{table}.parquet" for table in TABLES}
+    increments = set(result["increment_files"].values())
+    assert increments == {
+        f"{table}_increment.parquet"
+        for table in bench.event_tables()
+        if result["tables"][table]["held_back"]
+    }
+    assert increments  # 1% of the demo's events come from at least one table
+    assert {p.name for p in refresh.iterdir()} == initial_files | increments
+    for name in initial_files:
+        assert os.path.samefile(initial / name, refresh / name)
+        assert (initial / name).stat().st_ino == (refresh / name).stat().st_ino
+    con = duckdb.connect()
+    for table in bench.event_tables():
+        # the glob the dbt sources and the lower bound read: initial + increment = generated
+        glob = f"read_parquet('{refresh}/{table}*.parquet', union_by_name = true)"
+        generated = f"read_parquet('{root / 'generated'}/{table}.parquet')"
+        differences = con.execute(
+            f"select count(*) from ((select * from {glob} except all select * from {generated})"
+            f" union all (select * from {generated} except all select * from {glob}))"
+        ).fetchone()[0]
+        assert differences == 0
+        total = con.execute(f"select count(*) from {glob}").fetchone()[0]
+        assert total == counts[table] == result["tables"][table]["refresh"]
+    con.close()
+
+
+def test_sync_raw_adds_new_files_and_leaves_the_others_alone(demo_split, tmp_path: Path) -> None:
+    root, _, result = demo_split
+    landing = tmp_path / "landing"
+    first = bench.sync_raw(root / "initial", landing)
+    assert sorted(first["added"]) == sorted(p.name for p in (root / "initial").glob("*.parquet"))
+    before = {p.name: p.stat() for p in landing.iterdir()}
+    (landing / "stale.parquet").write_bytes(b"")
+    second = bench.sync_raw(root / "refresh", landing)
+    assert sorted(second["added"]) == sorted(result["increment_files"].values())
+    assert second["removed"] == ["stale.parquet"] and second["replaced"] == []
+    for name, stat in before.items():  # the same files: path, inode and mtime unchanged
+        now = (landing / name).stat()
+        assert (now.st_ino, now.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+    assert bench.sync_raw(root / "refresh", landing)["added"] == []
+    # back to the initial data: the increment files go
+    assert sorted(bench.sync_raw(root / "initial", landing)["removed"]) == sorted(
+        result["increment_files"].values()
+    )
+
+
+# ------------------------------------------------------------------------------ memory limit
+
+
+def test_memory_limit_goes_to_dbt_through_the_environment(tmp_path: Path) -> None:
+    base = {"PATH": "/bin", bench.MEMORY_LIMIT_ENV: "1GB"}
+    env = bench.dbt_env(tmp_path / "raw", tmp_path / "w.duckdb", "6GB", base=base)
+    assert env[bench.MEMORY_LIMIT_ENV] == "6GB"
+    assert env["LEAD_SCORING_RAW_DIR"] == str(tmp_path / "raw")
+    assert env["LEAD_SCORING_DB"] == str(tmp_path / "w.duckdb")
+    assert env["PATH"] == "/bin"
+    # not given: the profile's default applies, whatever the caller's environment says
+    env = bench.dbt_env(tmp_path / "raw", tmp_path / "w.duckdb", None, base=base)
+    assert bench.MEMORY_LIMIT_ENV not in env
+    assert base[bench.MEMORY_LIMIT_ENV] == "1GB"  # the base is not changed
+
+
+def test_scratch_project_keeps_the_profile_that_reads_the_memory_limit(tmp_path: Path) -> None:
+    project = bench.scratch_project(tmp_path)
+    profiles = project / "profiles.yml"
+    assert profiles.read_text() == (bench.REPO / "profiles.yml").read_text()
+    assert re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", bench.profile_memory_limit(profiles) or "")
+    assert not (project / "tests" / "python").exists()
+
+
+def test_profile_memory_limit_reads_the_env_var_default(tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles.yml"
+    profiles.write_text(
+        "      memory_limit: \"{{ env_var('LEAD_SCORING_MEMORY_LIMIT', '12GB') }}\"\n"
+    )
+    assert bench.profile_memory_limit(profiles) == "12GB"
+    profiles.write_text("      memory_limit: '8GB'\n")
+    assert bench.profile_memory_limit(profiles) is None
+
+
+def test_machine_facts_name_the_memory_limit() -> None:
+    default = bench.machine_facts(None)
+    assert default["DuckDB memory_limit"] == f"{bench.profile_memory_limit()} (profile default)"
+    assert "80% of RAM" in default["lower-bound memory_limit"]
+    given = bench.machine_facts("6GB")
+    assert given["DuckDB memory_limit"].startswith("6GB (--memory-limit")
+    assert given["lower-bound memory_limit"] == "6GB"
 
 
 # ------------------------------------------------------------------------------ memory
@@ -240,10 +363,19 @@ def _result(contacts: int, full: float, run_only: bool = True) -> dict:
         "held_back_to": "2026-06-29",
         "raw_rows_initial": 66 * contacts,
         "raw_rows_refresh": 67 * contacts,
-        "tables": {"email_events": {"initial": 58 * contacts, "held_back": contacts}},
+        "increment_files": {"email_events": "email_events_increment.parquet"},
+        "tables": {
+            "email_events": {
+                "initial": 58 * contacts,
+                "held_back": contacts,
+                "refresh": 59 * contacts,
+            }
+        },
     }
     build = {"seed": _phase(5.0, 200.0), "build": _phase(full - 5.0, 1500.0)}
     build.update(bench.combine(build["seed"], build["build"]))
+    no_change = {"seed": _phase(2.0, 200.0), "build": _phase(full / 10 - 2.0, 400.0)}
+    no_change.update(bench.combine(no_change["seed"], no_change["build"]))
     check = {
         "contacts": contacts,
         "matched": contacts - 1,
@@ -265,9 +397,10 @@ def _result(contacts: int, full: float, run_only: bool = True) -> dict:
         "split": split,
         "full": build,
         "refresh": build,
+        "no_change": no_change,
         "run_only": only,
         "lower_bound": {"initial": lower, "refresh": lower},
-        "check": {"initial": check, "refresh": check},
+        "check": {"initial": check, "refresh": check, "no_change": check},
     }
 
 
@@ -279,12 +412,12 @@ def test_results_table_formats_one_line_per_result() -> None:
     table = bench.results_table(rows).splitlines()
     assert table[0] == (
         "| contacts | models | raw rows | events | full build s | run-only s | peak MiB"
-        " | events/s | refresh s | refresh/full | lower bound s | full/lower bound"
-        " | lower-bound match |"
+        " | events/s | refresh s | refresh/full | no-change refresh s | lower bound s"
+        " | full/lower bound | lower-bound match |"
     )
     assert table[1].count("|") == table[0].count("|")
     assert table[2] == (
-        "| 10,000 | all | 660,000 | 580,000 | 60.0 | 25.0 | 1,500 | 9,667 | 60.0 | 1.00"
+        "| 10,000 | all | 660,000 | 580,000 | 60.0 | 25.0 | 1,500 | 9,667 | 60.0 | 1.00 | 6.0"
         " | 1.50 | 40.0 | 99.99% (9,999/10,000) |"
     )
     assert "| 100,000 | all |" in table[3] and "| n/a |" in table[3]
@@ -294,10 +427,11 @@ def test_cpu_table_shows_cpu_seconds_and_their_ratio() -> None:
     result = _result(10_000, 60.0)
     result["full"] = {**result["full"], "cpu_seconds": 90.0}
     result["refresh"] = {**result["full"], "cpu_seconds": 80.0}
+    result["no_change"] = {**result["no_change"], "cpu_seconds": 9.0}
     result["lower_bound"]["initial"]["median_cpu_seconds"] = 3.0
     lines = bench.cpu_table([result, _result(100_000, 300.0)]).splitlines()
-    assert lines[2] == "| 10,000 | all | 90.0 | 80.0 | 3.00 | 30.0 |"
-    assert lines[3] == "| 100,000 | all | n/a | n/a | n/a | n/a |"
+    assert lines[2] == "| 10,000 | all | 90.0 | 80.0 | 9.0 | 3.00 | 30.0 |"
+    assert lines[3] == "| 100,000 | all | n/a | n/a | n/a | n/a | n/a |"
 
 
 def test_report_has_the_table_details_and_an_extrapolation() -> None:
@@ -307,6 +441,13 @@ def test_report_has_the_table_details_and_an_extrapolation() -> None:
     assert "Machine: cores 2" in text
     assert "### 100,000 contacts, all" in text
     assert "| base_web__web_events | 297.5 |" in text  # half of the build phase
+    # the refreshes: their phases, their ratio to the full build, the 1% refresh's slowest models
+    assert "| no-change refresh | dbt build | 58.0 |" in text
+    assert "| no-change refresh | 60.0 | n/a | 400 | 0.10 | n/a |" in text
+    assert "| slowest models, 1% refresh | s |" in text
+    assert "New files of the 1% refresh" not in text
+    assert "(`email_events_increment.parquet`)" in text
+    assert "Lower bound vs `lead_scores` (no-change refresh, refresh data): 99,999 of" in text
     # 60 s at 10k, 600 s at 100k: 0 s fixed + 6,000 s per million contacts
     assert "- full build s: ~6,000 (0 fixed + 6,000 per million contacts)" in text
 
@@ -326,17 +467,15 @@ def test_extrapolate_is_a_line_through_the_two_largest_sizes() -> None:
 
 @pytest.mark.dbt
 def test_lower_bound_query_matches_the_engine(tmp_path: Path) -> None:
-    """The hand-written query gives every contact the engine's contact_lead_score."""
-    raw = tmp_path / "raw"
-    generate(300, 3, AS_OF, raw, "parquet")
+    """The hand-written query gives every contact the engine's contact_lead_score, on a
+    refresh folder (initial files + increment files, read through the same glob)."""
+    generated, initial, raw = tmp_path / "generated", tmp_path / "initial", tmp_path / "raw"
+    generate(300, 3, AS_OF, generated, "parquet")
+    split = bench.split_events(generated, initial, raw, AS_OF, fraction=0.05)
+    assert len(split["increment_files"]) == 3
     project = bench.scratch_project(tmp_path)
     database = tmp_path / "engine.duckdb"
-    env = {
-        **os.environ,
-        "LEAD_SCORING_RAW_DIR": str(raw),
-        "LEAD_SCORING_DB": str(database),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = bench.dbt_env(raw, database)
     common = ["--project-dir", str(project), "--profiles-dir", str(project)]
     as_of = ["--vars", json.dumps({"as_of": AS_OF.isoformat()})]
     dbt = bench.dbt_executable()
@@ -359,3 +498,7 @@ def test_lower_bound_query_matches_the_engine(tmp_path: Path) -> None:
     assert scored > 50  # the comparison is not between zeros
     assert check["matched"] == check["exact"] == check["contacts"]
     assert check["max_difference"] == 0
+    # the lower bound reads the split files as the one generated file of each table
+    whole = tmp_path / "lower_bound_generated.parquet"
+    bench.lower_bound_scores(generated, AS_OF, out=whole)
+    assert {r[0]: r for r in _rows(whole)} == {r[0]: r for r in _rows(scores)}
