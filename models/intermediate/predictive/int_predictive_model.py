@@ -12,11 +12,20 @@ what is missing, and no model (the predictive scores are then empty).
 import json
 
 from lead_scoring.predictive import PredictiveSettings, model_card_frame, train
-from lead_scoring.predictive.dbt import as_of_from_config, training_inputs
+from lead_scoring.predictive.dbt import as_of_from_config, previous_card, training_inputs
+from lead_scoring.predictive.model import package_version
+from lead_scoring.predictive.retrain import decide, with_decision
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    # Incremental: the previous run's model is kept while it is recent enough and was trained
+    # with the same settings (lead_scoring.predictive.retrain); --full-refresh always trains.
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="model_name",
+        on_schema_change="sync_all_columns",
+    )
     relations = {
         "stg_crm__contacts": dbt.ref("stg_crm__contacts"),
         "stg_crm__companies": dbt.ref("stg_crm__companies"),
@@ -34,5 +43,11 @@ def model(dbt, session):
     }
     settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
     as_of = as_of_from_config(dbt.config.get("as_of"))
+    previous = previous_card(dbt, session)
+    decision = decide(previous, settings, as_of, package_version())
+    if not decision.retrain:
+        return with_decision(previous, decision)
     inputs = training_inputs(relations, settings, as_of)
-    return model_card_frame(train(inputs, settings, as_of), include_model=True)
+    return with_decision(
+        model_card_frame(train(inputs, settings, as_of), include_model=True), decision
+    )

@@ -14,6 +14,7 @@ final as (
         model_version,
         status,
         message,
+        training_decision,
         trained_at,
         as_of,
         conversion,

@@ -229,6 +229,14 @@ def drift_inputs(
     return PredictiveInputs(**tables, events=events)
 
 
+def previous_card(dbt: Any, session: Any) -> pd.DataFrame | None:
+    """In an incremental run of int_predictive_model, the model card the previous run left
+    (one row, with the serialized model); None on a first or full-refresh run."""
+    if not getattr(dbt, "is_incremental", False):
+        return None
+    return to_frame(session.sql(f"select * from {dbt.this}"))
+
+
 def as_of_from_config(value: object) -> pd.Timestamp:
     """The as-of instant from a dbt var/config value: blank or None = now (UTC), else a date
     or timestamp (naive = UTC), as the ``as_of`` var of the SQL models."""

@@ -72,6 +72,8 @@ from lead_scoring.predictive.rule_score import rule_scores_as_of
 from lead_scoring.predictive.settings import ALGORITHMS, PredictiveSettings
 
 LOGISTIC, BOOSTED = ALGORITHMS
+#: Key of the model card (one model per project; int_predictive_model is keyed by it).
+MODEL_NAME = "predictive"
 LOGISTIC_CS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 #: Gradient-boosting candidates (shallow first: examples are usually few), one chosen by
 #: out-of-fold log-loss on the fitting examples. No early stopping (it would hold out a
@@ -399,6 +401,7 @@ def _card(
     settings: PredictiveSettings, as_of: pd.Timestamp, trained_at: pd.Timestamp
 ) -> dict[str, Any]:
     return {
+        "model_name": MODEL_NAME,
         "model_version": None,
         "status": None,
         "message": None,
@@ -461,7 +464,7 @@ def _counts_message(n_pos: int, n_neg: int, settings: PredictiveSettings) -> str
 
 def _version(settings: PredictiveSettings, examples: pd.DataFrame, raw: pd.DataFrame) -> str:
     digest = hashlib.sha256()
-    digest.update(settings.to_json().encode())
+    digest.update(settings.training_json().encode())
     digest.update(package_version().encode())
     keys = examples[["contact_id", "as_of", "label"]].astype("str")
     digest.update("\n".join(keys.agg("|".join, axis=1)).encode())

@@ -31,6 +31,9 @@ UNORDERED_STAGES = ("other", "unknown")
 #: The model families compared on the holdout.
 ALGORITHMS = ("logistic_regression", "gradient_boosting")
 
+#: Settings that say when to train, not how: they do not change the model.
+POLICY_SETTINGS = ("retrain_after_days",)
+
 _STAGE_ABBREVIATIONS = {"mql": "MQL", "sql": "SQL"}
 
 
@@ -63,6 +66,9 @@ class PredictiveSettings:
       into ``other``; ``max_levels``: at most this many levels per categorical feature.
     - ``algorithms``: the candidates compared on the holdout (``logistic_regression``,
       ``gradient_boosting``); one of them only = that one, still evaluated and calibrated.
+    - ``retrain_after_days``: a run keeps the model trained by an earlier run while it was
+      trained as of at most this many days before the scoring date and with the same settings
+      (0: train on every run). See :mod:`lead_scoring.predictive.retrain`.
     """
 
     start_stage: str = "mql"
@@ -80,6 +86,7 @@ class PredictiveSettings:
     rare_level_min_count: int = 10
     max_levels: int = 20
     algorithms: tuple[str, ...] = ALGORITHMS
+    retrain_after_days: int = 7
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -108,8 +115,16 @@ class PredictiveSettings:
         )
 
     def to_json(self) -> str:
-        """The settings as canonical JSON (sorted keys): stable input of the model version."""
+        """The settings as canonical JSON (sorted keys), as recorded in the model card."""
         return json.dumps(asdict(self), sort_keys=True)
+
+    def training_json(self) -> str:
+        """Canonical JSON of the settings that shape the model (all but the retraining
+        policy): input of the model version, and what must match to keep a trained model."""
+        values = asdict(self)
+        for name in POLICY_SETTINGS:
+            values.pop(name)
+        return json.dumps(values, sort_keys=True)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> PredictiveSettings:
@@ -254,4 +269,6 @@ def _errors(settings: PredictiveSettings) -> list[str]:
         errors.append(f"algorithms lists a candidate twice: {list(settings.algorithms)}")
     if settings.max_levels < 1:
         errors.append(f"max_levels must be at least 1, got {settings.max_levels}")
+    if settings.retrain_after_days < 0:
+        errors.append(f"retrain_after_days must be 0 or more, got {settings.retrain_after_days}")
     return errors
