@@ -1,3 +1,5 @@
+-- noqa: disable=LT02
+-- (this file holds CTE fragments: sqlfluff cannot judge their indent outside a model)
 {#- Helpers of the incremental models that load raw files. -#}
 
 {% macro delete_missing_source_files(source_relation) -%}
@@ -8,3 +10,64 @@
         select distinct filename from {{ source_relation }}
     )
 {%- endmacro %}
+
+
+{% macro raw_files_to_load(source_name, table_name) -%}
+    {#- The CTEs of a model incremental by raw file, after its import CTE `source` (the file
+        source, whose rows carry `filename`): `source_files` (rows per file), `files_to_load`
+        (every file on a first or full-refresh run; else files that are new or whose row count
+        changed since they were loaded) and `raw_rows` (the rows of those files, with the raw
+        row as the struct `raw_record`). Ends with a comma: the model's own CTEs follow. -#}
+{% if is_incremental() %}
+
+loaded_files as (
+
+    select distinct
+        source_file,
+        source_file_row_count
+    from {{ this }}
+
+),
+
+{% endif %}
+
+source_files as (
+
+    select
+        filename as source_file,
+        count(*) as source_file_row_count
+    from source
+    group by filename
+
+),
+
+files_to_load as (
+
+    select source_files.*
+    from source_files
+    {% if is_incremental() -%}
+    left join loaded_files
+        on
+            source_files.source_file = loaded_files.source_file
+            and source_files.source_file_row_count = loaded_files.source_file_row_count
+    where loaded_files.source_file is null
+    {%- endif %}
+
+),
+
+raw_rows as (
+
+    -- on a first or full-refresh run every file is loaded: no filter, so that the parsing
+    -- below runs on the scan itself (DuckDB then evaluates it once per distinct value of
+    -- dictionary-encoded columns)
+    select
+        *,
+        {{ raw_row_struct(source_name, table_name) }} as raw_record
+    from source
+    {% if is_incremental() -%}
+    where filename in (select files_to_load.source_file from files_to_load)
+    {%- endif %}
+
+),
+
+{% endmacro %}

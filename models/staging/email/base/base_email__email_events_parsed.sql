@@ -20,57 +20,7 @@ source as (
 
 ),
 
-{% if is_incremental() %}
-
-loaded_files as (
-
-    select distinct
-        source_file,
-        source_file_row_count
-    from {{ this }}
-
-),
-
-{% endif %}
-
-source_files as (
-
-    select
-        filename as source_file,
-        count(*) as source_file_row_count
-    from source
-    group by filename
-
-),
-
-files_to_load as (
-
-    select source_files.*
-    from source_files
-    {% if is_incremental() -%}
-    left join loaded_files
-        on
-            source_files.source_file = loaded_files.source_file
-            and source_files.source_file_row_count = loaded_files.source_file_row_count
-    where loaded_files.source_file is null
-    {%- endif %}
-
-),
-
-raw_rows as (
-
-    -- on a first or full-refresh run every file is loaded: no filter, so that the parsing
-    -- below runs on the scan itself (DuckDB then evaluates it once per distinct value of
-    -- dictionary-encoded columns)
-    select
-        *,
-        {{ raw_row_struct('email', 'email_events') }} as raw_record
-    from source
-    {% if is_incremental() -%}
-    where filename in (select files_to_load.source_file from files_to_load)
-    {%- endif %}
-
-),
+{{ raw_files_to_load('email', 'email_events') }}
 
 parsed_rows as (
 
