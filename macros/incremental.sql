@@ -71,3 +71,33 @@ raw_rows as (
 ),
 
 {% endmacro %}
+
+
+{% macro drop_leftover_temp_tables() -%}
+    {#- Post-hook of an incremental dbt Python model. On DuckDB, dbt-duckdb builds the new rows
+        of an incremental Python run in a table `<model>__dbt_tmp<timestamp>` of the model's
+        schema and leaves it there; this drops every such table of the model, so readers see
+        only the model and the file does not keep old copies. -#}
+    {{ return(adapter.dispatch('drop_leftover_temp_tables', 'lead_scoring')()) }}
+{%- endmacro %}
+
+
+{% macro default__drop_leftover_temp_tables() -%}
+    select 1 as no_leftover_temp_tables
+{%- endmacro %}
+
+
+{% macro duckdb__drop_leftover_temp_tables() -%}
+    {%- if execute -%}
+        {%- set leftovers = run_query(
+            "select table_name from information_schema.tables"
+            ~ " where table_catalog = '" ~ this.database ~ "'"
+            ~ " and table_schema = '" ~ this.schema ~ "'"
+            ~ " and starts_with(table_name, '" ~ this.identifier ~ "__dbt_tmp')"
+        ) -%}
+        {%- for row in leftovers.rows -%}
+            {%- do run_query("drop table if exists " ~ this.incorporate(path={"identifier": row[0]})) -%}
+        {%- endfor -%}
+    {%- endif %}
+    select 1 as no_leftover_temp_tables
+{%- endmacro %}

@@ -24,6 +24,7 @@ from lead_scoring.predictive import (
     contributions,
     current_leads,
     deserialize,
+    latest_examples,
     model_card_frame,
     model_from_frame,
     prepare,
@@ -231,6 +232,8 @@ def test_settings_from_mapping_reads_dbt_vars() -> None:
         ({"windows": [30, 7]}, "windows must be increasing"),
         ({"current_lead_stages": ["lead", "customer"]}, "'customer' is at or after the end stage"),
         ({"algorithms": ["random_forest"]}, "algorithms must list one or more of"),
+        ({"max_training_examples": -1}, "max_training_examples must be 0 (no limit) or more"),
+        ({"max_training_examples": 30}, "max_training_examples (30) must be 0 (no limit) or at"),
     ],
 )
 def test_settings_are_validated_with_clear_messages(values: dict, message: str) -> None:
@@ -415,6 +418,38 @@ def test_training_reports_a_time_ordered_holdout_and_both_candidates(
     assert re.fullmatch(r"pm_[0-9a-f]{12}", card["model_version"])
     assert "page__pricing__30d" in card["features"]
     assert "custom__purchase_timeline" in card["features"]
+
+
+def test_latest_examples_keep_the_newest_by_as_of_then_contact() -> None:
+    examples = pd.DataFrame(
+        {
+            "contact_id": ["c3", "c1", "c2", "c4"],
+            "as_of": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-02-01", "2026-03-01"]),
+            "label": [0, 1, 0, 1],
+        }
+    )
+    assert latest_examples(examples, 0) is examples
+    assert latest_examples(examples, 4) is examples
+    assert latest_examples(examples, 2)["contact_id"].tolist() == ["c2", "c4"]
+    assert latest_examples(examples, 3)["contact_id"].tolist() == ["c1", "c2", "c4"]
+
+
+def test_training_uses_at_most_max_training_examples_the_latest(
+    world: PredictiveInputs, trained: TrainingResult
+) -> None:
+    available = trained.card["n_examples"]
+    limit = available - 40
+    settings = dataclasses.replace(
+        SETTINGS, max_training_examples=limit, algorithms=("logistic_regression",)
+    )
+    capped = train(world, settings, AS_OF, trained_at=TRAINED_AT)
+    assert capped.status == STATUS_TRAINED
+    assert capped.card["n_examples"] == len(capped.examples) == limit
+    kept = capped.examples["contact_id"].tolist()
+    assert kept == trained.examples["contact_id"].tolist()[-limit:]
+    assert capped.card["training_window_start"] > trained.card["training_window_start"]
+    assert f"trained on the latest {limit} of {available} examples" in capped.card["message"]
+    assert f"trained on {available} examples" in trained.card["message"]
 
 
 def test_rule_score_is_computed_point_in_time_with_the_reference_scorer() -> None:

@@ -29,6 +29,7 @@ from lead_scoring.predictive.drift import (
 )
 from lead_scoring.predictive.examples import (
     current_leads,
+    latest_examples,
     recent_entrants,
     time_split,
     training_examples,
@@ -76,6 +77,7 @@ __all__ = [
     "empty_drift",
     "empty_scores",
     "holdout_predictions",
+    "latest_examples",
     "model_card_frame",
     "model_from_frame",
     "prepare",

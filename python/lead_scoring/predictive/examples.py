@@ -77,6 +77,16 @@ def training_examples(
     return examples.loc[:, list(EXAMPLE_COLUMNS)].reset_index(drop=True)
 
 
+def latest_examples(examples: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The latest ``limit`` examples of :func:`training_examples` (sorted by as-of instant,
+    then contact id; ties at the cut go by contact id), or all of them when ``limit`` is 0 or
+    there are no more than ``limit``."""
+    if limit <= 0 or len(examples) <= limit:
+        return examples
+    ordered = examples.sort_values(["as_of", "contact_id"], kind="mergesort")
+    return ordered.iloc[len(ordered) - limit :].reset_index(drop=True)
+
+
 def recent_entrants(
     prepared: PreparedInputs, settings: PredictiveSettings, as_of: pd.Timestamp
 ) -> pd.DataFrame:

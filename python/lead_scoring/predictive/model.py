@@ -55,7 +55,12 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from lead_scoring.predictive.drift import DriftReference, reference_profile, top_factors
-from lead_scoring.predictive.examples import current_leads, time_split, training_examples
+from lead_scoring.predictive.examples import (
+    current_leads,
+    latest_examples,
+    time_split,
+    training_examples,
+)
 from lead_scoring.predictive.explain import describe
 from lead_scoring.predictive.features import (
     Column,
@@ -447,6 +452,12 @@ def _card(
     }
 
 
+def _examples_text(used: int, available: int) -> str:
+    if used < available:
+        return f"the latest {used} of {available} examples (max_training_examples)"
+    return f"{used} examples"
+
+
 def _counts_message(n_pos: int, n_neg: int, settings: PredictiveSettings) -> str | None:
     need = settings.min_examples_per_class
     short = []
@@ -509,6 +520,8 @@ def _train(
     card = _card(settings, instant, stamp)
     prepared = prepare(inputs)
     examples = training_examples(prepared, settings, instant)
+    available = len(examples)
+    examples = latest_examples(examples, settings.max_training_examples)
     y_all = examples["label"].to_numpy()
     n_pos, n_neg = int(y_all.sum()), int(len(y_all) - y_all.sum())
     card.update(
@@ -599,7 +612,8 @@ def _train(
         model_version=version,
         status=STATUS_TRAINED,
         message=(
-            f"trained on {len(examples)} examples ({settings.conversion_label()}): "
+            f"trained on {_examples_text(len(examples), available)} "
+            f"({settings.conversion_label()}): "
             f"{chosen} chosen, holdout AUC {aucs[chosen]:.3f}"
             + ("" if rule_auc is None else f" vs rule score {rule_auc:.3f}")
         ),

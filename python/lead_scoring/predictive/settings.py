@@ -66,6 +66,9 @@ class PredictiveSettings:
       into ``other``; ``max_levels``: at most this many levels per categorical feature.
     - ``algorithms``: the candidates compared on the holdout (``logistic_regression``,
       ``gradient_boosting``); one of them only = that one, still evaluated and calibrated.
+    - ``max_training_examples``: at most this many examples are used, the latest by as-of
+      instant (0: all of them). On a long history the oldest examples add training time and
+      say little about today's leads.
     - ``retrain_after_days``: a run keeps the model trained by an earlier run while it was
       trained as of at most this many days before the scoring date and with the same settings
       (0: train on every run). See :mod:`lead_scoring.predictive.retrain`.
@@ -86,6 +89,7 @@ class PredictiveSettings:
     rare_level_min_count: int = 10
     max_levels: int = 20
     algorithms: tuple[str, ...] = ALGORITHMS
+    max_training_examples: int = 50_000
     retrain_after_days: int = 7
 
     def __post_init__(self) -> None:
@@ -269,6 +273,16 @@ def _errors(settings: PredictiveSettings) -> list[str]:
         errors.append(f"algorithms lists a candidate twice: {list(settings.algorithms)}")
     if settings.max_levels < 1:
         errors.append(f"max_levels must be at least 1, got {settings.max_levels}")
+    if settings.max_training_examples < 0:
+        errors.append(
+            f"max_training_examples must be 0 (no limit) or more, got "
+            f"{settings.max_training_examples}"
+        )
+    elif 0 < settings.max_training_examples < 2 * settings.min_examples_per_class:
+        errors.append(
+            f"max_training_examples ({settings.max_training_examples}) must be 0 (no limit) or "
+            f"at least twice min_examples_per_class ({settings.min_examples_per_class})"
+        )
     if settings.retrain_after_days < 0:
         errors.append(f"retrain_after_days must be 0 or more, got {settings.retrain_after_days}")
     return errors
