@@ -869,7 +869,7 @@ def bench_size(
             log(f"  {refresh['seconds']:.1f} s, peak {refresh['peak_mib']:.0f} MiB")
             checks["refresh"] = checked(dbt.database, size_dir / "lower_bound_refresh.parquet")
             log(f"  lower bound matches {checks['refresh'].get('matched', 0):,} contacts")
-            if refresh["ok"] or args.keep_going:
+            if (refresh["ok"] or args.keep_going) and not args.skip_no_change:
                 log(f"[{contacts:,} contacts, {variant}] no-change refresh (no new data)")
                 no_change = dbt_phase(dbt, landing, "no_change", ("seed", "build"))
                 no_change["warehouse_mib"] = warehouse_mib(folder)
@@ -1326,6 +1326,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not measure dbt run / dbt test separately (saves a build)",
     )
     parser.add_argument(
+        "--skip-no-change",
+        action="store_true",
+        help="do not measure the no-change refresh (saves a refresh)",
+    )
+    parser.add_argument(
         "--resume",
         action="store_true",
         help="keep the results already in <work>/results.json (same settings) and measure"
@@ -1435,7 +1440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     facts = machine_facts(args.memory_limit)
     settings = {
         key: str(getattr(args, key))
-        for key in ("seed", "as_of", "holdback", "skip_run_only", "memory_limit")
+        for key in ("seed", "as_of", "holdback", "skip_run_only", "skip_no_change", "memory_limit")
     }
     saved_path = args.work / "results.json"
     results: list[dict[str, Any]] = []
