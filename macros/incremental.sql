@@ -12,6 +12,26 @@
 {%- endmacro %}
 
 
+{% macro delete_rows_of_unloaded_files(parsed_relation) -%}
+    {#- Post-hook of a model incremental on top of a parsed model (rows carry the parsed row's
+        `source_file` and `loaded_at`): deletes the rows of file versions the parsed model no
+        longer holds (files removed, or loaded again since). -#}
+    delete from {{ this }}
+    where not exists (
+        select 1
+        from (
+            select distinct
+                source_file,
+                loaded_at
+            from {{ parsed_relation }}
+        ) as loaded_files
+        where
+            loaded_files.source_file = {{ this }}.source_file
+            and loaded_files.loaded_at = {{ this }}.loaded_at
+    )
+{%- endmacro %}
+
+
 {% macro raw_files_to_load(source_name, table_name) -%}
     {#- The CTEs of a model incremental by raw file, after its import CTE `source` (the file
         source, whose rows carry `filename`): `source_files` (rows per file), `files_to_load`

@@ -13,9 +13,14 @@ events are held back as new files, one warehouse refreshed incrementally through
 4. a configuration change - an event rule's points, another's time window, a new bot
    pattern - and a later scoring date (every affected score changes, nothing is parsed);
 5. one new file removed and another rewritten with fewer rows (the removed file's rows are
-   deleted, the rewritten file is parsed again).
+   deleted, the rewritten file is parsed again);
+6. CRM and identity changes with redelivered events: cookies that had never identified now
+   identify, contacts are removed, and new files repeat earlier events (some with an earlier
+   time, so the new copy becomes the one kept).
 
-After steps 2 to 5 every compared relation equals a full-refresh build into a new file.
+The staged events (base_*_events) are incremental too: a refresh evaluates again only the
+duplicate groups that may have changed. After steps 2 to 6 every compared relation equals a
+full-refresh build into a new file.
 """
 
 from __future__ import annotations
@@ -114,6 +119,92 @@ def _edit_config(seeds: Path) -> None:
         writer.writerows(rows)
     with (seeds / "bot_user_agent_patterns.csv").open("a") as handle:
         handle.write("firefox,Test: a new pattern must reject existing events\n")
+
+
+def _change_crm_and_redeliver(raw: Path) -> None:
+    """Identify 20 cookies that never identified (to existing contacts), remove 3 contacts
+    that have email and web events, and redeliver 40 web and 40 email events in new files:
+    half of them one hour earlier (the new copy is then the earliest, so the one kept), half
+    as exact copies."""
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        files = {name: str(raw / f"{name}.parquet") for name in ("contacts", "identities")}
+        web = f"read_parquet('{raw}/web_events*.parquet')"
+        email = f"read_parquet('{raw}/email_events*.parquet')"
+        con.execute(f"create table contacts as select * from read_parquet('{files['contacts']}')")
+        con.execute(
+            f"create table identities as select * from read_parquet('{files['identities']}')"
+        )
+        con.execute(
+            f"""
+            create table new_identities as
+            with cookies as (
+                select distinct anonymous_id from {web}
+                where contact_id is null and anonymous_id is not null
+                    and anonymous_id not in (
+                        select anonymous_id from identities where anonymous_id is not null
+                    )
+                order by anonymous_id limit 20
+            ),
+            owners as (
+                select contact_id, row_number() over (order by contact_id) as n
+                from contacts where contact_id is not null
+            )
+            select cookies.anonymous_id, owners.contact_id,
+                timestamp '2026-06-20 12:00:00' as identified_at
+            from (select *, row_number() over (order by anonymous_id) as n from cookies)
+                as cookies
+            inner join owners on cookies.n = owners.n
+            """
+        )
+        con.execute(
+            f"""
+            create table removed as
+            select contact_id from contacts
+            where contact_id in (select contact_id from {web})
+                and lower(trim(email)) in (select lower(trim(recipient_email)) from {email})
+            order by contact_id limit 3
+            """
+        )
+        for name in ("web", "email"):
+            source = web if name == "web" else email
+            con.execute(
+                f"""
+                copy (
+                    select * exclude (n) replace (
+                        case when n % 2 = 0 then occurred_at - interval 1 hour
+                            else occurred_at end as occurred_at
+                    )
+                    from (
+                        select *, row_number() over (order by event_id) as n from {source}
+                        where event_id is not null and occurred_at is not null
+                        order by event_id limit 40
+                    )
+                ) to '{raw}/{name}_events_redelivered.parquet' (format parquet)
+                """
+            )
+        for path in files.values():
+            Path(path).unlink()
+        con.execute(
+            f"""copy (select * from identities union all by name select * from new_identities)
+            to '{files["identities"]}' (format parquet)"""
+        )
+        con.execute(
+            f"""copy (select * from contacts where contact_id not in (select * from removed))
+            to '{files["contacts"]}' (format parquet)"""
+        )
+
+
+def _reasons(database: Path) -> dict[str, int]:
+    """Rejected staged events per reason (email and web)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute(
+            "select reject_reason, count(*) from ("
+            " select reject_reason from base_email__email_events"
+            " union all select reject_reason from base_web__web_events"
+            ") where reject_reason is not null group by 1"
+        ).fetchall()
+    return dict(rows)
 
 
 class Warehouse:
@@ -232,6 +323,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out["loads_files_changed"] = _parsed_loads(database)
     full_changed = warehouse.full_refresh(root / "full_5.duckdb", as_of=LATER_AS_OF)
     out["diff_files_changed"] = _differences(database, full_changed)
+
+    out["reasons_before_crm"] = _reasons(database)
+    _change_crm_and_redeliver(raw)
+    warehouse.dbt(database, "run", as_of=LATER_AS_OF)
+    out["reasons_after_crm"] = _reasons(database)
+    full_crm = warehouse.full_refresh(root / "full_6.duckdb", as_of=LATER_AS_OF)
+    out["diff_crm_changed"] = _differences(database, full_crm)
     return out
 
 
@@ -273,3 +371,11 @@ def test_removed_and_rewritten_files_are_applied(runs: dict[str, object]) -> Non
         email["email_events.parquet"] == runs["loads_new_files"][PARSED[0]]["email_events.parquet"]
     )
     assert runs["diff_files_changed"] == dict.fromkeys(COMPARED, 0)
+
+
+def test_crm_changes_and_redelivered_events_are_applied(runs: dict[str, object]) -> None:
+    before, after = runs["reasons_before_crm"], runs["reasons_after_crm"]
+    assert after["duplicate_id"] > before.get("duplicate_id", 0)
+    assert after["unknown_contact"] > before.get("unknown_contact", 0)
+    assert after["unidentified_visitor"] < before["unidentified_visitor"]
+    assert runs["diff_crm_changed"] == dict.fromkeys(COMPARED, 0)

@@ -3,8 +3,19 @@
 -- Checks, first failing wins: missing_id, invalid_id, missing_timestamp, unparseable_timestamp,
 -- future_timestamp (occurred_at), invalid_event_type, invalid_email (blank or malformed
 -- recipient), unknown_contact (no contact has that email), then duplicate_id (earliest copy kept).
--- Reads the parsed rows (base_email__email_events_parsed, incremental) and re-evaluates every
--- check that depends on other data or the scoring date on each run.
+-- Incremental by duplicate group (an event id; rows without one: per raw file). A refresh
+-- re-evaluates every group that has a row whose answer may have changed - rows of new, reloaded
+-- or removed raw files; rows whose recipient now matches another contact (or none); rows at or
+-- past the future-timestamp limit, or rejected by it - and keeps the others: the result is what
+-- a full rebuild gives (tests/python/test_incremental_dbt.py). Rows of files no longer parsed
+-- are deleted by the post-hook.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='duplicate_group_key',
+    on_schema_change='fail',
+    post_hook=["{{ delete_rows_of_unloaded_files(ref('base_email__email_events_parsed')) }}"],
+) }}
 
 with
 
@@ -20,6 +31,16 @@ contacts as (
 
 ),
 
+{% if is_incremental() %}
+
+previous_rows as (
+
+    select * from {{ this }}
+
+),
+
+{% endif %}
+
 contact_emails as (
 
     select
@@ -30,11 +51,16 @@ contact_emails as (
 
 ),
 
-cleaned as (
+keyed_rows as (
 
     select
         source_file,
         raw_record_hash,
+        loaded_at,
+        coalesce(
+            event_id,
+            {{ dbt.concat(["'(no event_id) '", 'source_file']) }}
+        ) as duplicate_group_key,
         event_id,
         is_event_id_valid,
         recipient_email,
@@ -47,6 +73,98 @@ cleaned as (
         has_occurred_at,
         occurred_at
     from parsed_rows
+
+),
+
+{% if is_incremental() %}
+
+parsed_files as (
+
+    select distinct
+        source_file,
+        loaded_at
+    from keyed_rows
+
+),
+
+previous_files as (
+
+    select distinct
+        source_file,
+        loaded_at
+    from previous_rows
+
+),
+
+new_files as (
+
+    -- new, or loaded again since the previous run
+    select parsed_files.source_file
+    from parsed_files
+    left join previous_files
+        on
+            parsed_files.source_file = previous_files.source_file
+            and parsed_files.loaded_at = previous_files.loaded_at
+    where previous_files.source_file is null
+
+),
+
+gone_files as (
+
+    -- removed, or loaded again since the previous run (the previous version's rows)
+    select
+        previous_files.source_file,
+        previous_files.loaded_at
+    from previous_files
+    left join parsed_files
+        on
+            previous_files.source_file = parsed_files.source_file
+            and previous_files.loaded_at = parsed_files.loaded_at
+    where parsed_files.source_file is null
+
+),
+
+changed_groups as (
+
+    select keyed_rows.duplicate_group_key
+    from keyed_rows
+    inner join new_files
+        on keyed_rows.source_file = new_files.source_file
+
+    union
+
+    select previous_rows.duplicate_group_key
+    from previous_rows
+    inner join gone_files
+        on
+            previous_rows.source_file = gone_files.source_file
+            and previous_rows.loaded_at = gone_files.loaded_at
+
+    union
+
+    -- rows whose answer depends on data or settings that changed since the previous run
+    select previous_rows.duplicate_group_key
+    from previous_rows
+    left join contact_emails
+        on previous_rows.recipient_email = contact_emails.email
+    where
+        previous_rows.contact_id is distinct from contact_emails.contact_id
+        or previous_rows.reject_reason = 'future_timestamp'
+        or previous_rows.occurred_at > {{ max_allowed_timestamp() }}
+
+),
+
+{% endif %}
+
+cleaned as (
+
+    select keyed_rows.*
+    from keyed_rows
+    {% if is_incremental() -%}
+    -- changed_groups is distinct (union): a semi-join
+    inner join changed_groups
+        on keyed_rows.duplicate_group_key = changed_groups.duplicate_group_key
+    {%- endif %}
 
 ),
 
@@ -64,6 +182,8 @@ checked as (
         cleaned.occurred_at,
         cleaned.source_file,
         cleaned.raw_record_hash,
+        cleaned.loaded_at,
+        cleaned.duplicate_group_key,
         case
             when cleaned.event_id is null then 'missing_id'
             when not cleaned.is_event_id_valid then 'invalid_id'
@@ -119,7 +239,9 @@ final as (
         ) as reject_reason,
         event_id as source_record_id,
         source_file,
-        raw_record_hash
+        raw_record_hash,
+        loaded_at,
+        duplicate_group_key
     from ranked
 
 )

@@ -5,9 +5,19 @@
 -- agent contains a pattern of seeds/bot_user_agent_patterns.csv, any case), unknown_contact (the
 -- event names a contact that does not exist), unidentified_visitor (no contact and the cookie
 -- never identified), then duplicate_id (earliest copy kept).
--- Reads the parsed rows (base_web__web_events_parsed, incremental) and re-evaluates every
--- check that depends on other data, seeds or the scoring date on each run: a new contact,
--- identity, bot pattern or as_of is always applied to every event.
+-- Incremental by duplicate group (an event id; rows without one: per raw file). A refresh
+-- re-evaluates every group that has a row whose answer may have changed - rows of new, reloaded
+-- or removed raw files; rows whose contact mapping, cookie identity or bot match changed; rows
+-- at or past the future-timestamp limit, or rejected by it - and keeps the others: the result
+-- is what a full rebuild gives (tests/python/test_incremental_dbt.py). Rows of files no longer
+-- parsed are deleted by the post-hook.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='duplicate_group_key',
+    on_schema_change='fail',
+    post_hook=["{{ delete_rows_of_unloaded_files(ref('base_web__web_events_parsed')) }}"],
+) }}
 
 with
 
@@ -34,6 +44,16 @@ identities as (
     select * from {{ ref('stg_web__identities') }}
 
 ),
+
+{% if is_incremental() %}
+
+previous_rows as (
+
+    select * from {{ this }}
+
+),
+
+{% endif %}
 
 bot_patterns as (
 
@@ -66,11 +86,16 @@ cookie_contacts as (
 
 ),
 
-cleaned as (
+keyed_rows as (
 
     select
         source_file,
         raw_record_hash,
+        loaded_at,
+        coalesce(
+            event_id,
+            {{ dbt.concat(["'(no event_id) '", 'source_file']) }}
+        ) as duplicate_group_key,
         event_id,
         is_event_id_valid,
         anonymous_id,
@@ -92,10 +117,108 @@ cleaned as (
 
 bot_matches as (
 
-    select distinct cleaned.user_agent
-    from cleaned
+    select distinct keyed_rows.user_agent
+    from keyed_rows
     inner join bot_patterns
-        on cleaned.user_agent like {{ dbt.concat(["'%'", 'bot_patterns.pattern', "'%'"]) }}
+        on keyed_rows.user_agent like {{ dbt.concat(["'%'", 'bot_patterns.pattern', "'%'"]) }}
+
+),
+
+{% if is_incremental() %}
+
+parsed_files as (
+
+    select distinct
+        source_file,
+        loaded_at
+    from keyed_rows
+
+),
+
+previous_files as (
+
+    select distinct
+        source_file,
+        loaded_at
+    from previous_rows
+
+),
+
+new_files as (
+
+    -- new, or loaded again since the previous run
+    select parsed_files.source_file
+    from parsed_files
+    left join previous_files
+        on
+            parsed_files.source_file = previous_files.source_file
+            and parsed_files.loaded_at = previous_files.loaded_at
+    where previous_files.source_file is null
+
+),
+
+gone_files as (
+
+    -- removed, or loaded again since the previous run (the previous version's rows)
+    select
+        previous_files.source_file,
+        previous_files.loaded_at
+    from previous_files
+    left join parsed_files
+        on
+            previous_files.source_file = parsed_files.source_file
+            and previous_files.loaded_at = parsed_files.loaded_at
+    where parsed_files.source_file is null
+
+),
+
+changed_groups as (
+
+    select keyed_rows.duplicate_group_key
+    from keyed_rows
+    inner join new_files
+        on keyed_rows.source_file = new_files.source_file
+
+    union
+
+    select previous_rows.duplicate_group_key
+    from previous_rows
+    inner join gone_files
+        on
+            previous_rows.source_file = gone_files.source_file
+            and previous_rows.loaded_at = gone_files.loaded_at
+
+    union
+
+    -- rows whose answer depends on data or settings that changed since the previous run
+    select previous_rows.duplicate_group_key
+    from previous_rows
+    left join contact_id_map
+        on previous_rows.source_contact_id = contact_id_map.source_contact_id
+    left join cookie_contacts
+        on previous_rows.anonymous_id = cookie_contacts.anonymous_id
+    left join bot_matches
+        on previous_rows.user_agent = bot_matches.user_agent
+    where
+        previous_rows.mapped_contact_id is distinct from contact_id_map.contact_id
+        or previous_rows.cookie_contact_id is distinct from cookie_contacts.contact_id
+        or previous_rows.is_bot != (bot_matches.user_agent is not null)
+        or previous_rows.reject_reason = 'future_timestamp'
+        or previous_rows.occurred_at > {{ max_allowed_timestamp() }}
+
+),
+
+{% endif %}
+
+cleaned as (
+
+    select keyed_rows.*
+    from keyed_rows
+    {% if is_incremental() -%}
+    -- changed_groups is distinct (union): a semi-join
+    inner join changed_groups
+        on keyed_rows.duplicate_group_key = changed_groups.duplicate_group_key
+    {%- endif %}
 
 ),
 
@@ -134,6 +257,13 @@ checked as (
         occurred_at,
         source_file,
         raw_record_hash,
+        loaded_at,
+        duplicate_group_key,
+        source_contact_id,
+        mapped_contact_id,
+        cookie_contact_id,
+        user_agent,
+        is_bot,
         case
             when event_id is null or anonymous_id is null then 'missing_id'
             when not is_event_id_valid then 'invalid_id'
@@ -190,7 +320,14 @@ final as (
         ) as reject_reason,
         event_id as source_record_id,
         source_file,
-        raw_record_hash
+        raw_record_hash,
+        loaded_at,
+        duplicate_group_key,
+        source_contact_id,
+        mapped_contact_id,
+        cookie_contact_id,
+        user_agent,
+        is_bot
     from ranked
 
 )
