@@ -1,4 +1,8 @@
 -- Every web row (events and identities) staging could not use, with the first check it failed.
+-- A table, unlike the other staging models: the raw rows are looked up in the parsed model and
+-- turned into JSON once per build, not once per reader (its data tests and the reconciliation
+-- test each read it; at a million contacts each read of the view took about a minute).
+{{ config(materialized='table') }}
 
 with
 
