@@ -205,12 +205,34 @@ checked as (
 
 ),
 
+duplicate_ids as (
+
+    -- ids with more than one row: only their rows need ranking (a window over every row
+    -- would carry all of them through a sort)
+    select event_id
+    from checked
+    where event_id is not null
+    group by event_id
+    having count(*) > 1
+
+),
+
 ranked as (
 
     select
         checked.*,
+        1 as event_id_rank
+    from checked
+    left join duplicate_ids
+        on checked.event_id = duplicate_ids.event_id
+    where duplicate_ids.event_id is null
+
+    union all
+
+    select
+        checked.*,
         row_number() over (
-            partition by event_id
+            partition by checked.event_id
             order by
                 {{ reject_rank_order('row_reject_reason') }},
                 occurred_at nulls last,
@@ -218,6 +240,8 @@ ranked as (
                 source_file
         ) as event_id_rank
     from checked
+    inner join duplicate_ids
+        on checked.event_id = duplicate_ids.event_id
 
 ),
 
