@@ -121,3 +121,134 @@ raw_rows as (
     {%- endif %}
     select 1 as no_leftover_temp_tables
 {%- endmacro %}
+
+
+{% macro duplicate_group_key(id_column, file_column='source_file') -%}
+    {#- Key of a model incremental by duplicate group: the id, or for rows without one
+        `(no event_id) <file>` (such rows are never duplicates of each other). -#}
+    coalesce(
+        {{ id_column }},
+        {{ dbt.concat(["'(no event_id) '", file_column]) }}
+    )
+{%- endmacro %}
+
+
+{% macro changed_file_groups() -%}
+    {#- The CTEs of a model incremental by duplicate group on top of a parsed model, after its
+        CTEs `keyed_rows` (the parsed rows with `duplicate_group_key`) and `previous_rows`
+        (the model's rows before this run): the file versions (`source_file`, `loaded_at`) of
+        both, `new_files` (new, or loaded again since the previous run), `gone_files` (removed,
+        or loaded again: the previous version) and `file_changed_groups`, the groups with a row
+        in either. Ends with a comma: the model's own CTEs follow. -#}
+
+parsed_files as (
+
+    select distinct
+        source_file,
+        loaded_at
+    from keyed_rows
+
+),
+
+previous_files as (
+
+    select distinct
+        source_file,
+        loaded_at
+    from previous_rows
+
+),
+
+new_files as (
+
+    select parsed_files.source_file
+    from parsed_files
+    left join previous_files
+        on
+            parsed_files.source_file = previous_files.source_file
+            and parsed_files.loaded_at = previous_files.loaded_at
+    where previous_files.source_file is null
+
+),
+
+gone_files as (
+
+    select
+        previous_files.source_file,
+        previous_files.loaded_at
+    from previous_files
+    left join parsed_files
+        on
+            previous_files.source_file = parsed_files.source_file
+            and previous_files.loaded_at = parsed_files.loaded_at
+    where parsed_files.source_file is null
+
+),
+
+file_changed_groups as (
+
+    select keyed_rows.duplicate_group_key
+    from keyed_rows
+    inner join new_files
+        on keyed_rows.source_file = new_files.source_file
+
+    union
+
+    select previous_rows.duplicate_group_key
+    from previous_rows
+    inner join gone_files
+        on
+            previous_rows.source_file = gone_files.source_file
+            and previous_rows.loaded_at = gone_files.loaded_at
+
+),
+
+{% endmacro %}
+
+
+{% macro duplicate_id_ranking(rows) -%}
+    {#- The CTEs `duplicate_ids` (ids with more than one row of `rows`) and `ranked` (every row
+        of `rows` with `event_id_rank`: 1 for an id's only row; else its place by
+        `reject_rank_order(row_reject_reason)`, occurred_at, raw_record_hash and source_file).
+        Only the rows of repeated ids go through the window: a window over every row would
+        carry all of them through a sort. Ends with a comma. -#}
+
+duplicate_ids as (
+
+    select event_id
+    from {{ rows }}
+    where event_id is not null
+    group by event_id
+    having count(*) > 1
+
+),
+
+ranked as (
+
+    select
+        {{ rows }}.*,
+        1 as event_id_rank
+    from {{ rows }}
+    left join duplicate_ids
+        on {{ rows }}.event_id = duplicate_ids.event_id
+    where duplicate_ids.event_id is null
+
+    union all
+
+    select
+        {{ rows }}.*,
+        row_number() over (
+            partition by {{ rows }}.event_id
+            order by
+                {{ reject_rank_order('row_reject_reason') }},
+                occurred_at nulls last,
+                raw_record_hash,
+                source_file
+        ) as event_id_rank
+    from {{ rows }}
+    inner join duplicate_ids
+        on {{ rows }}.event_id = duplicate_ids.event_id
+
+),
+
+{% endmacro %}

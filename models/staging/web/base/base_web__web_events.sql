@@ -92,10 +92,7 @@ keyed_rows as (
         source_file,
         raw_record_hash,
         loaded_at,
-        coalesce(
-            event_id,
-            {{ dbt.concat(["'(no event_id) '", 'source_file']) }}
-        ) as duplicate_group_key,
+        {{ duplicate_group_key('event_id') }} as duplicate_group_key,
         event_id,
         is_event_id_valid,
         anonymous_id,
@@ -126,67 +123,12 @@ bot_matches as (
 
 {% if is_incremental() %}
 
-parsed_files as (
-
-    select distinct
-        source_file,
-        loaded_at
-    from keyed_rows
-
-),
-
-previous_files as (
-
-    select distinct
-        source_file,
-        loaded_at
-    from previous_rows
-
-),
-
-new_files as (
-
-    -- new, or loaded again since the previous run
-    select parsed_files.source_file
-    from parsed_files
-    left join previous_files
-        on
-            parsed_files.source_file = previous_files.source_file
-            and parsed_files.loaded_at = previous_files.loaded_at
-    where previous_files.source_file is null
-
-),
-
-gone_files as (
-
-    -- removed, or loaded again since the previous run (the previous version's rows)
-    select
-        previous_files.source_file,
-        previous_files.loaded_at
-    from previous_files
-    left join parsed_files
-        on
-            previous_files.source_file = parsed_files.source_file
-            and previous_files.loaded_at = parsed_files.loaded_at
-    where parsed_files.source_file is null
-
-),
+{{ changed_file_groups() }}
 
 changed_groups as (
 
-    select keyed_rows.duplicate_group_key
-    from keyed_rows
-    inner join new_files
-        on keyed_rows.source_file = new_files.source_file
-
-    union
-
-    select previous_rows.duplicate_group_key
-    from previous_rows
-    inner join gone_files
-        on
-            previous_rows.source_file = gone_files.source_file
-            and previous_rows.loaded_at = gone_files.loaded_at
+    select file_changed_groups.duplicate_group_key
+    from file_changed_groups
 
     union
 
@@ -282,45 +224,7 @@ checked as (
 
 ),
 
-duplicate_ids as (
-
-    -- ids with more than one row: only their rows need ranking (a window over every row
-    -- would carry all of them through a sort)
-    select event_id
-    from checked
-    where event_id is not null
-    group by event_id
-    having count(*) > 1
-
-),
-
-ranked as (
-
-    select
-        checked.*,
-        1 as event_id_rank
-    from checked
-    left join duplicate_ids
-        on checked.event_id = duplicate_ids.event_id
-    where duplicate_ids.event_id is null
-
-    union all
-
-    select
-        checked.*,
-        row_number() over (
-            partition by checked.event_id
-            order by
-                {{ reject_rank_order('row_reject_reason') }},
-                occurred_at nulls last,
-                raw_record_hash,
-                source_file
-        ) as event_id_rank
-    from checked
-    inner join duplicate_ids
-        on checked.event_id = duplicate_ids.event_id
-
-),
+{{ duplicate_id_ranking('checked') }}
 
 final as (
 
