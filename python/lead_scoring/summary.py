@@ -140,24 +140,30 @@ def top_predicted(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[obje
 
 
 def model_card_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The predictive model card in a few lines: status, message, holdout AUCs, Brier."""
+    """The predictive model card in a few lines: status, message, holdout AUCs, Brier, and
+    whether this run trained the model or kept the previous run's (``training_decision``)."""
     row = con.execute(
         f"""
         select status, message, conversion, n_examples, n_holdout, algorithm,
-            holdout_auc_chosen, holdout_auc_rule_score, holdout_brier_calibrated, model_version
+            holdout_auc_chosen, holdout_auc_rule_score, holdout_brier_calibrated, model_version,
+            training_decision
         from {MODEL_CARD}
         """
     ).fetchone()
     if row is None:
         return []
-    status, message, conversion, n, n_holdout, algorithm, auc, rule_auc, brier, version = row
+    status, message, conversion, n, n_holdout, algorithm, auc, rule_auc, brier, version = row[:10]
+    decision = row[10]
     lines = [f"Predictive score ({MODEL_CARD}): {status}: {message}"]
     if status == "trained":
+        rule = "n/a" if rule_auc is None else f"{rule_auc:.3f}"
         lines.append(
             f"  {conversion}; {n:,} examples, time-ordered holdout of {n_holdout:,}; "
-            f"{algorithm}: AUC {auc:.3f} (rule score {rule_auc:.3f}), Brier {brier:.3f}; "
+            f"{algorithm}: AUC {auc:.3f} (rule score {rule}), Brier {brier:.3f}; "
             f"model {version}. Scores: predictive_scores, hybrid_scores."
         )
+    if decision:
+        lines.append(f"  This run: {decision}")
     return lines
 
 

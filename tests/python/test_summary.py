@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from lead_scoring.summary import main, render
+from lead_scoring.summary import main, model_card_lines, render
 
 
 def _warehouse(path: Path) -> Path:
@@ -44,3 +44,27 @@ def test_render_lists_relations_counts_and_rejects(tmp_path: Path) -> None:
 def test_main_reports_missing_warehouse(tmp_path: Path, capsys) -> None:
     assert main(["--db", str(tmp_path / "absent.duckdb")]) == 1
     assert "make build" in capsys.readouterr().err
+
+
+def test_model_card_lines_say_whether_the_run_trained_or_kept_the_model() -> None:
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table predictive_model_card as select
+            'trained' as status, 'trained on 1089 examples' as message,
+            'MQL → SQL within 30 days' as conversion, 1089 as n_examples, 273 as n_holdout,
+            'gradient_boosting' as algorithm, 0.726 as holdout_auc_chosen,
+            cast(null as double) as holdout_auc_rule_score, 0.2 as holdout_brier_calibrated,
+            'pm_0123456789ab' as model_version,
+            'kept: trained as of 2026-06-30 00:00, 0 days before the scoring date'
+                as training_decision
+        """
+    )
+    lines = model_card_lines(con)
+    assert lines[0] == "Predictive score (predictive_model_card): trained: trained on 1089 examples"
+    assert "1,089 examples, time-ordered holdout of 273" in lines[1]
+    assert "AUC 0.726 (rule score n/a)" in lines[1]
+    assert (
+        lines[2]
+        == "  This run: kept: trained as of 2026-06-30 00:00, 0 days before the scoring date"
+    )
