@@ -84,15 +84,20 @@ def decide(
     if age_days > settings.retrain_after_days:
         return TrainingDecision(
             True,
-            f"trained: the previous model was {age_days:g} days old"
+            f"trained: the previous model was {_days(age_days)} days old"
             f" (retrain_after_days = {settings.retrain_after_days})",
         )
     return TrainingDecision(
         False,
-        f"kept: trained as of {trained_as_of:%Y-%m-%d %H:%M}, {age_days:g} days before the"
+        f"kept: trained as of {trained_as_of:%Y-%m-%d %H:%M}, {_days(age_days)} days before the"
         f" scoring date, with the same settings (retrain_after_days ="
         f" {settings.retrain_after_days})",
     )
+
+
+def _days(days: float) -> str:
+    """Days to one decimal, without a trailing ``.0``: ``90.7``, ``3``."""
+    return f"{days:.1f}".removesuffix(".0")
 
 
 def with_decision(card: pd.DataFrame, decision: TrainingDecision) -> pd.DataFrame:
