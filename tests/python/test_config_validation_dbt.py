@@ -153,6 +153,14 @@ FAULTS = (
         "window_days cannot be combined with decay in the same group",
     ),
     Fault(
+        "a window that is not a whole number of days",
+        "bad_window",
+        "g",
+        "half_days",
+        "window_days must be a whole number of days",
+        "window_days 2.5 is not a whole number of days",
+    ),
+    Fault(
         "a comparison with a bound that is not a number",
         "bad_bound",
         "g",
@@ -223,6 +231,12 @@ def invalid_config() -> ScoringConfig:
         event_rule("bad_decay_window", "decaying", "g", "email_open", points=2),
         event_rule("bad_decay_window", "windowed", "g", "cta_click", points=5, window_days=30),
     ]
+
+    scores.append(engagement_score("bad_window"))
+    groups.append(Group("bad_window", "g", "G", "engagement"))
+    rules.append(
+        event_rule("bad_window", "half_days", "g", "email_open", points=1, window_days=2.5)
+    )
 
     scores.append(fit_score("bad_bound"))
     groups.append(Group("bad_bound", "g", "G", "fit"))

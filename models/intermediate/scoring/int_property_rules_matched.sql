@@ -3,6 +3,10 @@
 -- each listed value the record has. Negated operators (not_equals, is_none_of,
 -- is_unknown) match records where the positive operator matches no value.
 -- Values are compared as data (case-insensitive, trimmed), never as SQL.
+--
+-- A table: int_rule_points_capped reads it more than once, and a view would be computed
+-- again for every read.
+{{ config(materialized='table') }}
 
 with
 

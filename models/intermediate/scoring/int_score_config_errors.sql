@@ -312,6 +312,7 @@ rule_errors as (
                 then 'frequency between needs frequency_max >= frequency_min'
             when window_days is not null and rule_kind != 'event' then 'window_days applies to event rules only'
             when window_days <= 0 then 'window_days must be greater than 0'
+            when window_days != floor(window_days) then 'window_days must be a whole number of days'
             when (decay_percent is null) != (decay_period_days is null)
                 then 'decay needs both decay_percent and decay_period_days'
             when decay_percent <= 0 or decay_percent > 100 then 'decay_percent must be in (0, 100]'

@@ -541,6 +541,9 @@ def _validate_event_rule(
         errors.append("frequency_min/frequency_max without a frequency")
     if rule.window_days is not None and rule.window_days < 1:
         errors.append(f"window_days {rule.window_days} is below 1")
+    elif rule.window_days is not None and rule.window_days != int(rule.window_days):
+        # whole days: "the last N days"; the CSV reader already refuses other values
+        errors.append(f"window_days {rule.window_days} is not a whole number of days")
     errors.extend(_decay_errors(rule.decay_percent, rule.decay_period_days))
     rule_decay = _has_decay(rule.decay_percent, rule.decay_period_days)
     group_decay = group is not None and _has_decay(group.decay_percent, group.decay_period_days)
