@@ -37,6 +37,7 @@ from lead_scoring.predictive import (
 from lead_scoring.predictive.dbt import CONFIG_REFS, as_of_from_config, inputs_from_refs
 from lead_scoring.predictive.explain import describe
 from lead_scoring.predictive.features import Stream, streams_of
+from lead_scoring.predictive.model import _Describer, _Row
 from lead_scoring.predictive.rule_score import rule_scores_as_of
 from lead_scoring.scoring import Group, Rule, RuleValue, Score, ScoringConfig
 
@@ -632,6 +633,47 @@ def test_factor_descriptions_in_plain_words() -> None:
     assert text("annual_revenue") == "annual revenue: $2.5M"
     assert text("industry") == "industry: unknown"
     assert isinstance(Stream("evt__x", "event_type", "x"), Stream)
+
+
+def test_describer_gives_what_describe_gives_for_every_record() -> None:
+    """Scoring describes each distinct case once (_Describer); the texts stay describe's."""
+    streams = {s.key: s for s in streams_of(("email_open", "page_view"), PredictiveSettings())}
+    custom = {"custom__purchase_timeline": "purchase timeline"}
+    rng = np.random.default_rng(7)
+    n = 600
+
+    def pick(*choices: object) -> np.ndarray:
+        return rng.choice(np.array(choices, dtype=object), n)
+
+    counts = (0.0, 1.0, 3.0, np.nan)
+    arrays = {
+        "seniority": pick("vp", "manager", None),
+        "employee_band": pick("1-10", "201-1000", None),
+        "employee_count": pick(np.nan, 5.0, 350.0),
+        "annual_revenue": pick(np.nan, 12_000.0, 2_500_000.0),
+        "custom__purchase_timeline": pick("Next quarter", "", None, np.nan),
+        "days_since_created": pick(np.nan, 3.0, 40.0),
+        **{f"page__pricing__{w}d": pick(*counts) for w in (7, 30, 90)},
+        **{f"evt__email_open__{w}d": pick(*counts) for w in (7, 30, 90)},
+        "evt__email_open__recency_days": pick(np.nan, 12.0, 365.0),
+        "page__pricing__recency_days": pick(np.nan, 0.5, 400.0),
+    }
+    factors = [
+        "seniority",
+        "company_size",
+        "annual_revenue",
+        "industry",
+        "days_since_created",
+        "custom__purchase_timeline",
+        "page__pricing",
+        "evt__email_open",
+    ]
+    describer = _Describer(streams, custom, (7, 30, 90), 365)
+    for i in range(n):
+        row = _Row(arrays, i)
+        for factor in factors:
+            expected = describe(factor, row, streams, custom, (7, 30, 90), 365)
+            assert describer(factor, row) == expected, (factor, i)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -350,6 +350,69 @@ class _Row:
         return default if array is None else array[self._position]
 
 
+def _value_key(value: object) -> object:
+    """A dict key for a raw value: every NaN is the same key (NaN != NaN)."""
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return _NAN
+    return value
+
+
+_NAN = object()
+
+
+class _RecordingRow:
+    """A row that remembers which features were read, in order, and their values."""
+
+    def __init__(self, row: _Row) -> None:
+        self._row, self.reads = row, []  # type: list[tuple[str, object, object]]
+
+    def get(self, name: str, default: object = None) -> object:
+        value = self._row.get(name, default)
+        self.reads.append((name, default, _value_key(value)))
+        return value
+
+
+class _Describer:
+    """:func:`describe` for many records, each distinct text computed once.
+
+    A factor's text is a function of the raw features ``describe`` reads, and which feature
+    it reads next depends only on the values read so far. So per factor, a tree keyed by
+    those reads gives the text of any record whose reads follow a known path; a record that
+    leaves the tree is described in full, and its reads extend the tree. Same text as calling
+    ``describe`` for every record (tested), without the per-record string work.
+    """
+
+    def __init__(
+        self,
+        streams: Mapping[str, Any],
+        custom: Mapping[str, str],
+        windows: Any,
+        cap: int,
+    ) -> None:
+        self._args = (streams, custom, windows, cap)
+        self._trees: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, factor: str, row: _Row) -> str:
+        node = self._trees.get(factor)
+        while node is not None and "text" not in node:
+            name, default = node["read"]
+            node = node["next"].get(_value_key(row.get(name, default)))
+        if node is not None:
+            return str(node["text"])
+        recording = _RecordingRow(row)
+        text = describe(factor, recording, *self._args)
+        self._insert(factor, recording.reads, text)
+        return text
+
+    def _insert(self, factor: str, reads: list[tuple[str, object, object]], text: str) -> None:
+        node = self._trees.setdefault(factor, {})
+        for name, default, key in reads:
+            if not node:  # a new node: the path's next read
+                node["read"], node["next"] = (name, default), {}
+            node = node["next"].setdefault(key, {})
+        node["text"] = text
+
+
 def _factor_texts(
     model: PredictiveModel, raw: pd.DataFrame, factors: pd.DataFrame
 ) -> dict[str, list[object]]:
@@ -361,6 +424,7 @@ def _factor_texts(
     custom = {f"custom__{slug(name)}": name.replace("_", " ") for name in model.spec.custom_names}
     windows, cap = model.settings.windows, model.settings.recency_cap_days
     out: dict[str, list[object]] = {column: [] for column in SCORE_COLUMNS}
+    describer = _Describer(streams, custom, windows, cap)
     up = np.argsort(-values, axis=1, kind="stable")[:, :TOP_FACTORS]
     down = np.argsort(values, axis=1, kind="stable")[:, :TOP_FACTORS]
     for i in range(len(values)):
@@ -370,7 +434,7 @@ def _factor_texts(
             for rank, j in enumerate(order, start=1):
                 value = values[i, j]
                 keep = value > 0 if sign == "positive" else value < 0
-                text = describe(names[j], row, streams, custom, windows, cap) if keep else None
+                text = describer(names[j], row) if keep else None
                 out[f"{sign}_factor_{rank}"].append(text)
                 out[f"{sign}_contribution_{rank}"].append(float(value) if keep else None)
                 if text is not None:

@@ -14,7 +14,7 @@
 
 with
 
-source as (
+source as {{ inline_cte() }} (
 
     select * from {{ source('email', 'email_events') }}
 
