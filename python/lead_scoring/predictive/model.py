@@ -350,6 +350,9 @@ class _Row:
         return default if array is None else array[self._position]
 
 
+_NAN = object()  # the key of every NaN
+
+
 def _value_key(value: object) -> object:
     """A dict key for a raw value: every NaN is the same key (NaN != NaN)."""
     if isinstance(value, float | np.floating) and math.isnan(value):
@@ -357,14 +360,12 @@ def _value_key(value: object) -> object:
     return value
 
 
-_NAN = object()
-
-
 class _RecordingRow:
     """A row that remembers which features were read, in order, and their values."""
 
     def __init__(self, row: _Row) -> None:
-        self._row, self.reads = row, []  # type: list[tuple[str, object, object]]
+        self._row = row
+        self.reads: list[tuple[str, object, object]] = []  # (feature, default, value key)
 
     def get(self, name: str, default: object = None) -> object:
         value = self._row.get(name, default)
