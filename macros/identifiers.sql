@@ -101,7 +101,10 @@
     {#- A record id as text, trimmed; blank and null placeholders ('null', 'none', 'nan', 'n/a',
         '#n/a', 'undefined') become null, so they are reported as missing_id. -#}
     case
-        when lower({{ clean_string(expr) }}) in ('null', 'none', 'nil', 'nan', 'n/a', '#n/a', 'undefined')
+        when {{ is_one_of(
+            'lower(' ~ clean_string(expr) ~ ')',
+            ['null', 'none', 'nil', 'nan', 'n/a', '#n/a', 'undefined']
+        ) }}
             then null
         else {{ clean_string(expr) }}
     end

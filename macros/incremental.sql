@@ -206,12 +206,10 @@ file_changed_groups as (
 {% endmacro %}
 
 
-{% macro duplicate_id_ranking(rows) -%}
-    {#- The CTEs `duplicate_ids` (ids with more than one row of `rows`) and `ranked` (every row
-        of `rows` with `event_id_rank`: 1 for an id's only row; else its place by
-        `reject_rank_order(row_reject_reason)`, occurred_at, raw_record_hash and source_file).
-        Only the rows of repeated ids go through the window: a window over every row would
-        carry all of them through a sort. Ends with a comma. -#}
+{% macro duplicate_ids(rows) -%}
+    {#- The CTE `duplicate_ids`: the ids with more than one row of `rows` (the model's keyed
+        rows). A model joins it to its rows before its checks, so that each row carries
+        `has_duplicate_id` for `duplicate_id_ranking`. Ends with a comma. -#}
 
 duplicate_ids as (
 
@@ -223,15 +221,25 @@ duplicate_ids as (
 
 ),
 
+{% endmacro %}
+
+
+{% macro duplicate_id_ranking(rows) -%}
+    {#- The CTE `ranked`: every row of `rows` with `event_id_rank`, 1 for an id's only row
+        (`has_duplicate_id` false); else its place by `reject_rank_order(row_reject_reason)`,
+        occurred_at, raw_record_hash and source_file. Only the rows of repeated ids go
+        through the window: a window over every row would carry all of them through a sort.
+        `rows` is read twice, once per branch on `has_duplicate_id`: declare it with
+        `inline_cte()`, so that each branch computes its own rows (the filter reaches the
+        scan) rather than DuckDB storing every row first. Ends with a comma. -#}
+
 ranked as (
 
     select
         {{ rows }}.*,
         1 as event_id_rank
     from {{ rows }}
-    left join duplicate_ids
-        on {{ rows }}.event_id = duplicate_ids.event_id
-    where duplicate_ids.event_id is null
+    where not {{ rows }}.has_duplicate_id
 
     union all
 
@@ -246,8 +254,7 @@ ranked as (
                 source_file
         ) as event_id_rank
     from {{ rows }}
-    inner join duplicate_ids
-        on {{ rows }}.event_id = duplicate_ids.event_id
+    where {{ rows }}.has_duplicate_id
 
 ),
 

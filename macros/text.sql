@@ -6,6 +6,22 @@
 {%- endmacro %}
 
 
+{% macro is_one_of(expr, values) -%}
+    {#- `expr in (values...)` (values: a list of strings), written as short lists joined by `or`:
+        DuckDB runs an in-list of five or more values as a join against the list, which made
+        clean_id four times slower on raw events. Same result, null included. -#}
+    {%- set lists = [] -%}
+    {%- for chunk in values | batch(4) -%}
+        {%- set quoted = [] -%}
+        {%- for value in chunk -%}
+            {%- do quoted.append("'" ~ (value | replace("'", "''")) ~ "'") -%}
+        {%- endfor -%}
+        {%- do lists.append(expr ~ ' in (' ~ quoted | join(', ') ~ ')') -%}
+    {%- endfor -%}
+    ({{ lists | join(' or ') }})
+{%- endmacro %}
+
+
 {% macro to_snake_case(expr) -%}
     {#- 'Closed Won' -> closed_won, 'paid-search' -> paid_search. -#}
     nullif(

@@ -51,7 +51,9 @@ contact_emails as (
 
 ),
 
-keyed_rows as (
+-- keyed_rows, cleaned and the checks are read more than once: computed again per reader
+-- (inline_cte), which is cheaper than storing every row of them
+keyed_rows as {{ inline_cte() }} (
 
     select
         source_file,
@@ -98,7 +100,7 @@ changed_groups as (
 
 {% endif %}
 
-cleaned as (
+cleaned as {{ inline_cte() }} (
 
     select keyed_rows.*
     from keyed_rows
@@ -110,7 +112,9 @@ cleaned as (
 
 ),
 
-checked as (
+{{ duplicate_ids('cleaned') }}
+
+checked as {{ inline_cte() }} (
 
     select
         cleaned.event_id,
@@ -134,16 +138,20 @@ checked as (
             when cleaned.occurred_at > {{ max_allowed_timestamp() }} then 'future_timestamp'
             when
                 cleaned.event_type is null
-                or cleaned.event_type not in (
-                    'sent', 'delivered', 'open', 'click', 'bounce', 'unsubscribe', 'spam_report'
-                )
+                or not {{ is_one_of(
+                    'cleaned.event_type',
+                    ['sent', 'delivered', 'open', 'click', 'bounce', 'unsubscribe', 'spam_report']
+                ) }}
                 then 'invalid_event_type'
             when not cleaned.is_recipient_email_valid then 'invalid_email'
             when contact_emails.contact_id is null then 'unknown_contact'
-        end as row_reject_reason
+        end as row_reject_reason,
+        duplicate_ids.event_id is not null as has_duplicate_id
     from cleaned
     left join contact_emails
         on cleaned.recipient_email = contact_emails.email
+    left join duplicate_ids
+        on cleaned.event_id = duplicate_ids.event_id
 
 ),
 

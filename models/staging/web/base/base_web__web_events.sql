@@ -86,7 +86,9 @@ cookie_contacts as (
 
 ),
 
-keyed_rows as (
+-- keyed_rows, cleaned and the checks are read more than once: computed again per reader
+-- (inline_cte), which is cheaper than storing every row of them
+keyed_rows as {{ inline_cte() }} (
 
     select
         source_file,
@@ -161,7 +163,7 @@ changed_groups as (
 
 {% endif %}
 
-cleaned as (
+cleaned as {{ inline_cte() }} (
 
     select keyed_rows.*
     from keyed_rows
@@ -173,13 +175,16 @@ cleaned as (
 
 ),
 
-attributed as (
+{{ duplicate_ids('cleaned') }}
+
+attributed as {{ inline_cte() }} (
 
     select
         cleaned.*,
         contact_id_map.contact_id as mapped_contact_id,
         cookie_contacts.contact_id as cookie_contact_id,
-        bot_matches.user_agent is not null as is_bot
+        bot_matches.user_agent is not null as is_bot,
+        duplicate_ids.event_id is not null as has_duplicate_id
     from cleaned
     left join contact_id_map
         on cleaned.source_contact_id = contact_id_map.source_contact_id
@@ -187,10 +192,12 @@ attributed as (
         on cleaned.anonymous_id = cookie_contacts.anonymous_id
     left join bot_matches
         on cleaned.user_agent = bot_matches.user_agent
+    left join duplicate_ids
+        on cleaned.event_id = duplicate_ids.event_id
 
 ),
 
-checked as (
+checked as {{ inline_cte() }} (
 
     select
         event_id,
@@ -215,6 +222,7 @@ checked as (
         cookie_contact_id,
         user_agent,
         is_bot,
+        has_duplicate_id,
         case
             when event_id is null or anonymous_id is null then 'missing_id'
             when not is_event_id_valid then 'invalid_id'
