@@ -635,8 +635,9 @@ def test_factor_descriptions_in_plain_words() -> None:
     assert isinstance(Stream("evt__x", "event_type", "x"), Stream)
 
 
-def test_describer_gives_what_describe_gives_for_every_record() -> None:
-    """Scoring describes each distinct case once (_Describer); the texts stay describe's."""
+def _describer_case() -> tuple[dict[str, Stream], dict[str, str], dict[str, np.ndarray], list[str]]:
+    """Streams, custom names, raw feature arrays (600 records: NaN, None and values mixed)
+    and the factors to describe, for the _Describer tests."""
     streams = {s.key: s for s in streams_of(("email_open", "page_view"), PredictiveSettings())}
     custom = {"custom__purchase_timeline": "purchase timeline"}
     rng = np.random.default_rng(7)
@@ -645,35 +646,68 @@ def test_describer_gives_what_describe_gives_for_every_record() -> None:
     def pick(*choices: object) -> np.ndarray:
         return rng.choice(np.array(choices, dtype=object), n)
 
+    def floats(*choices: float) -> np.ndarray:
+        return rng.choice(np.array(choices, dtype=float), n)
+
     counts = (0.0, 1.0, 3.0, np.nan)
     arrays = {
         "seniority": pick("vp", "manager", None),
         "employee_band": pick("1-10", "201-1000", None),
         "employee_count": pick(np.nan, 5.0, 350.0),
-        "annual_revenue": pick(np.nan, 12_000.0, 2_500_000.0),
+        "annual_revenue": floats(np.nan, 12_000.0, 2_500_000.0),
         "custom__purchase_timeline": pick("Next quarter", "", None, np.nan),
-        "days_since_created": pick(np.nan, 3.0, 40.0),
+        "days_since_created": floats(np.nan, 3.0, 40.0),
         **{f"page__pricing__{w}d": pick(*counts) for w in (7, 30, 90)},
-        **{f"evt__email_open__{w}d": pick(*counts) for w in (7, 30, 90)},
-        "evt__email_open__recency_days": pick(np.nan, 12.0, 365.0),
+        **{f"evt__email_open__{w}d": floats(*counts) for w in (7, 30, 90)},
+        "evt__email_open__recency_days": floats(np.nan, 12.0, 365.0),
         "page__pricing__recency_days": pick(np.nan, 0.5, 400.0),
     }
     factors = [
         "seniority",
         "company_size",
         "annual_revenue",
-        "industry",
+        "industry",  # reads a feature the arrays lack: its default
         "days_since_created",
         "custom__purchase_timeline",
         "page__pricing",
         "evt__email_open",
     ]
+    return streams, custom, arrays, factors
+
+
+def test_describer_gives_what_describe_gives_for_every_record() -> None:
+    """Scoring describes each distinct case once (_Describer); the texts stay describe's."""
+    streams, custom, arrays, factors = _describer_case()
     describer = _Describer(streams, custom, (7, 30, 90), 365)
-    for i in range(n):
+    for i in range(len(arrays["seniority"])):
         row = _Row(arrays, i)
         for factor in factors:
             expected = describe(factor, row, streams, custom, (7, 30, 90), 365)
             assert describer(factor, row) == expected, (factor, i)
+
+
+def test_describer_many_gives_each_record_its_own_text() -> None:
+    """_Describer.many walks the tree per group of records reading equal values (None and NaN
+    apart); each record still gets describe's text, from an empty or a partly built tree."""
+    streams, custom, arrays, factors = _describer_case()
+    rng = np.random.default_rng(11)
+    for warm in (False, True):
+        describer = _Describer(streams, custom, (7, 30, 90), 365)
+        if warm:  # part of the tree built record by record first
+            for i in range(0, 600, 7):
+                for factor in factors:
+                    describer(factor, _Row(arrays, i))
+        for factor in factors:
+            records = np.sort(rng.choice(600, size=400, replace=False))
+            texts: dict[int, str] = {}
+            for members, text in describer.many(factor, arrays, records):
+                for member in members.tolist():
+                    assert member not in texts, (factor, member)
+                    texts[member] = text
+            assert sorted(texts) == records.tolist()
+            for i in records.tolist():
+                expected = describe(factor, _Row(arrays, i), streams, custom, (7, 30, 90), 365)
+                assert texts[i] == expected, (factor, i, warm)
 
 
 # ---------------------------------------------------------------------------------------------

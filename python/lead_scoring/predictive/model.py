@@ -39,7 +39,7 @@ import json
 import math
 import pickle
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -413,6 +413,55 @@ class _Describer:
             node = node["next"].setdefault(key, {})
         node["text"] = text
 
+    def many(
+        self, factor: str, arrays: Mapping[str, np.ndarray], records: np.ndarray
+    ) -> Iterator[tuple[np.ndarray, str]]:
+        """``(records, text)`` pairs that cover ``records`` (positions in ``arrays``), each
+        text what ``self(factor, _Row(arrays, i))`` gives for every ``i`` of its records: the
+        tree is walked once per group of records that read the same values, not per record."""
+        if factor not in self._trees:
+            self(factor, _Row(arrays, int(records[0])))
+        stack: list[tuple[dict[str, Any], np.ndarray]] = [(self._trees[factor], records)]
+        while stack:
+            node, members = stack.pop()
+            if "text" in node:
+                yield members, str(node["text"])
+                continue
+            name, default = node["read"]
+            array = arrays.get(name)
+            if array is None:
+                groups = [np.arange(len(members))]
+            else:
+                groups = _groups_of_equal_keys(array[members])
+            for group in groups:
+                group_members = members[group]
+                first = _Row(arrays, int(group_members[0]))
+                key = _value_key(first.get(name, default))
+                child = node["next"].get(key)
+                if child is None:  # describe one record of the group: extends the tree
+                    self(factor, first)
+                    child = node["next"].get(key)
+                if child is None:  # a key equal to no key, not even itself (NaT): one by one
+                    for member in group_members:
+                        yield np.array([member]), self(factor, _Row(arrays, int(member)))
+                    continue
+                stack.append((child, group_members))
+
+
+def _groups_of_equal_keys(values: np.ndarray) -> list[np.ndarray]:
+    """Positions in ``values`` grouped by :func:`_value_key` of the value (one group per key;
+    a key may have more than one group)."""
+    if values.dtype == object:
+        # None, NaN, pd.NA... are all NA to pandas but distinct keys here: tell them apart
+        na = pd.isna(values)
+        if na.any():
+            values = values.copy()
+            values[na] = ["\0" + type(value).__name__ for value in values[na]]
+    codes, _ = pd.factorize(values, use_na_sentinel=False)  # NaN: one group, as _value_key
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes))[:-1]
+    return np.split(order, bounds)
+
 
 def _factor_texts(
     model: PredictiveModel, raw: pd.DataFrame, factors: pd.DataFrame
@@ -424,23 +473,36 @@ def _factor_texts(
     streams = model.streams
     custom = {f"custom__{slug(name)}": name.replace("_", " ") for name in model.spec.custom_names}
     windows, cap = model.settings.windows, model.settings.recency_cap_days
-    out: dict[str, list[object]] = {column: [] for column in SCORE_COLUMNS}
+    out: dict[str, list[object]] = {}
     describer = _Describer(streams, custom, windows, cap)
-    up = np.argsort(-values, axis=1, kind="stable")[:, :TOP_FACTORS]
-    down = np.argsort(values, axis=1, kind="stable")[:, :TOP_FACTORS]
-    for i in range(len(values)):
-        row = _Row(arrays, i)
-        summary = []
-        for sign, order in (("positive", up[i]), ("negative", down[i])):
-            for rank, j in enumerate(order, start=1):
-                value = values[i, j]
-                keep = value > 0 if sign == "positive" else value < 0
-                text = describer(names[j], row) if keep else None
-                out[f"{sign}_factor_{rank}"].append(text)
-                out[f"{sign}_contribution_{rank}"].append(float(value) if keep else None)
-                if text is not None:
-                    summary.append(("+ " if sign == "positive" else "- ") + text)
-        out["factors_text"].append("; ".join(summary) or None)
+    every = np.arange(len(values))
+    summary_parts: list[list[object]] = []
+    for sign, order in (
+        ("positive", np.argsort(-values, axis=1, kind="stable")[:, :TOP_FACTORS]),
+        ("negative", np.argsort(values, axis=1, kind="stable")[:, :TOP_FACTORS]),
+    ):
+        for rank in range(1, TOP_FACTORS + 1):
+            chosen = order[:, rank - 1] if order.shape[1] >= rank else None
+            contribution = values[every, chosen] if chosen is not None else np.zeros(len(values))
+            keep = contribution > 0 if sign == "positive" else contribution < 0
+            texts = np.full(len(values), None, dtype=object)
+            kept = np.flatnonzero(keep)
+            if chosen is not None and len(kept):
+                for group in _groups_of_equal_keys(chosen[kept]):
+                    members = kept[group]
+                    for records, text in describer.many(names[chosen[members[0]]], arrays, members):
+                        texts[records] = text
+            out[f"{sign}_factor_{rank}"] = texts.tolist()
+            out[f"{sign}_contribution_{rank}"] = [
+                float(value) if is_kept else None
+                for value, is_kept in zip(contribution, keep, strict=True)
+            ]
+            prefix = "+ " if sign == "positive" else "- "
+            summary_parts.append([None if text is None else prefix + text for text in texts])
+    out["factors_text"] = [
+        "; ".join(part for part in parts if part is not None) or None
+        for parts in zip(*summary_parts, strict=True)
+    ]
     return out
 
 
@@ -543,7 +605,8 @@ def _version(settings: PredictiveSettings, examples: pd.DataFrame, raw: pd.DataF
     digest.update(settings.training_json().encode())
     digest.update(package_version().encode())
     keys = examples[["contact_id", "as_of", "label"]].astype("str")
-    digest.update("\n".join(keys.agg("|".join, axis=1)).encode())
+    lines = keys["contact_id"] + "|" + keys["as_of"] + "|" + keys["label"]  # not a row-wise apply
+    digest.update("\n".join(lines).encode())
     digest.update(pd.util.hash_pandas_object(raw, index=False).to_numpy().tobytes())
     return "pm_" + digest.hexdigest()[:12]
 
