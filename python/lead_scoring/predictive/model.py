@@ -481,13 +481,12 @@ def _factor_texts(
         ("positive", np.argsort(-values, axis=1, kind="stable")[:, :TOP_FACTORS]),
         ("negative", np.argsort(values, axis=1, kind="stable")[:, :TOP_FACTORS]),
     ):
-        for rank in range(1, TOP_FACTORS + 1):
-            chosen = order[:, rank - 1] if order.shape[1] >= rank else None
-            contribution = values[every, chosen] if chosen is not None else np.zeros(len(values))
+        for rank, chosen in enumerate(order.T, start=1):
+            contribution = values[every, chosen]
             keep = contribution > 0 if sign == "positive" else contribution < 0
             texts = np.full(len(values), None, dtype=object)
             kept = np.flatnonzero(keep)
-            if chosen is not None and len(kept):
+            if len(kept):
                 for group in _groups_of_equal_keys(chosen[kept]):
                     members = kept[group]
                     for records, text in describer.many(names[chosen[members[0]]], arrays, members):
