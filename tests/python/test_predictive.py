@@ -35,7 +35,7 @@ from lead_scoring.predictive import (
     training_examples,
 )
 from lead_scoring.predictive.dbt import CONFIG_REFS, as_of_from_config, inputs_from_refs
-from lead_scoring.predictive.explain import describe
+from lead_scoring.predictive.explain import describe, text_values
 from lead_scoring.predictive.features import Stream, streams_of
 from lead_scoring.predictive.model import _Describer, _Row
 from lead_scoring.predictive.rule_score import rule_scores_as_of
@@ -708,6 +708,39 @@ def test_describer_many_gives_each_record_its_own_text() -> None:
             for i in records.tolist():
                 expected = describe(factor, _Row(arrays, i), streams, custom, (7, 30, 90), 365)
                 assert texts[i] == expected, (factor, i, warm)
+
+
+def test_text_values_keep_every_text() -> None:
+    """Scoring describes text_values (day counts cut to whole days, so records share texts):
+    each record's text is the one its own values give, for fractional, negative, NaN and
+    near-cap days."""
+    streams, custom, _, factors = _describer_case()
+    rng = np.random.default_rng(5)
+    n = 2_000
+
+    def days() -> np.ndarray:
+        values = rng.choice(np.array([np.nan, -0.5, 0.0, 0.25, 6.999, 7.0, 364.5, 365.0, 400.2]), n)
+        return np.where(rng.random(n) < 0.5, values, rng.uniform(-2.0, 400.0, n))
+
+    arrays = {
+        "employee_count": rng.choice(np.array([np.nan, 5.0, 350.0]), n),
+        "days_since_created": days(),
+        "days_since_first_stage": days(),
+        **{
+            f"evt__email_open__{w}d": rng.choice(np.array([0.0, 2.0, np.nan]), n)
+            for w in (7, 30, 90)
+        },
+        "evt__email_open__recency_days": days(),
+        "page__pricing__recency_days": days(),
+        "seniority": rng.choice(np.array(["vp", None], dtype=object), n),
+    }
+    cut = {name: text_values(name, values) for name, values in arrays.items()}
+    assert len(np.unique(cut["days_since_created"])) < len(np.unique(arrays["days_since_created"]))
+    for factor in [*factors, "days_since_first_stage"]:
+        for i in range(n):
+            expected = describe(factor, _Row(arrays, i), streams, custom, (7, 30, 90), 365)
+            got = describe(factor, _Row(cut, i), streams, custom, (7, 30, 90), 365)
+            assert got == expected, (factor, i)
 
 
 # ---------------------------------------------------------------------------------------------

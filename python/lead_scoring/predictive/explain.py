@@ -58,6 +58,20 @@ PAGE_PHRASES = ("visited {value} {n} time{s}", "no visit to {value}")
 FORM_PHRASES = ("submitted the {value} form {n} time{s}", "no {value} form submitted")
 
 
+#: Raw features shown in whole days (``int(days)``).
+WHOLE_DAY_FEATURES = frozenset({"days_since_created", "days_since_first_stage"})
+
+
+def text_values(name: str, values: np.ndarray) -> np.ndarray:
+    """The values of raw feature ``name`` without what :func:`describe` never shows: day
+    counts keep their whole part (``int`` of the days is shown, and the recency of a stream
+    is compared with a whole-day cap). Many records then read equal values, so their texts
+    are computed once; each text stays the one the values give (tested)."""
+    if values.dtype.kind == "f" and (name in WHOLE_DAY_FEATURES or name.endswith("__recency_days")):
+        return np.trunc(values)
+    return values
+
+
 def value_label(value: object) -> str:
     """A categorical value in words."""
     if value is None or (isinstance(value, float) and np.isnan(value)):

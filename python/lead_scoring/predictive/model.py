@@ -61,7 +61,7 @@ from lead_scoring.predictive.examples import (
     time_split,
     training_examples,
 )
-from lead_scoring.predictive.explain import describe
+from lead_scoring.predictive.explain import describe, text_values
 from lead_scoring.predictive.features import (
     Column,
     FeatureSpec,
@@ -469,7 +469,7 @@ def _factor_texts(
     """Top positive and negative factors per record: texts and contributions."""
     values = factors.to_numpy()
     names = list(factors.columns)
-    arrays = {column: raw[column].to_numpy() for column in raw.columns}
+    arrays = {column: text_values(column, raw[column].to_numpy()) for column in raw.columns}
     streams = model.streams
     custom = {f"custom__{slug(name)}": name.replace("_", " ") for name in model.spec.custom_names}
     windows, cap = model.settings.windows, model.settings.recency_cap_days
