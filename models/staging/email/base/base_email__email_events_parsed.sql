@@ -1,9 +1,10 @@
--- Every raw web event row, parsed once: ids, text and timestamps cleaned, the URL split into
--- host and path, the row-level checks evaluated, and the raw row kept as a struct (for the
--- rejects view). Nothing here depends on other tables, seeds or the scoring date, so a row
--- never has to be parsed again: the model is incremental by raw file. A refresh loads only
--- the files that are new or whose row count changed (those are replaced); files that are
--- gone are deleted by the post-hook. `dbt build --full-refresh` parses everything again.
+-- Every raw email event row, parsed once: id, recipient, type and time cleaned, the row-level
+-- checks evaluated. The raw row itself is not kept, only its hash: stg_email__rejects reads a
+-- rejected row's raw row again from its file, by file and hash.
+-- Nothing here depends on other tables, seeds or the scoring date, so a row never has to be
+-- parsed again: the model is incremental by raw file. A refresh loads only the files that are
+-- new or whose row count changed (those are replaced); files that are gone are deleted by the
+-- post-hook. `dbt build --full-refresh` parses everything again.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -38,7 +39,6 @@ parsed_rows as (
         {{ clean_string('occurred_at') }} is not null as has_occurred_at,
         {{ to_utc_timestamp(clean_string('occurred_at')) }} as occurred_at,
         {{ row_fingerprint('raw_record') }} as raw_record_hash,
-        raw_record,
         {{ loaded_at_timestamp() }} as loaded_at
     from raw_rows
 
@@ -61,7 +61,6 @@ final as (
         parsed_rows.has_occurred_at,
         parsed_rows.occurred_at,
         parsed_rows.raw_record_hash,
-        parsed_rows.raw_record,
         parsed_rows.loaded_at
     from parsed_rows
     inner join files_to_load
