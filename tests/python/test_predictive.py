@@ -37,6 +37,7 @@ from lead_scoring.predictive import (
 from lead_scoring.predictive.dbt import CONFIG_REFS, as_of_from_config, inputs_from_refs
 from lead_scoring.predictive.explain import describe, text_values
 from lead_scoring.predictive.features import Stream, streams_of
+from lead_scoring.predictive.inputs import is_in
 from lead_scoring.predictive.model import _Describer, _Row
 from lead_scoring.predictive.rule_score import rule_scores_as_of
 from lead_scoring.scoring import Group, Rule, RuleValue, Score, ScoringConfig
@@ -708,6 +709,30 @@ def test_describer_many_gives_each_record_its_own_text() -> None:
             for i in records.tolist():
                 expected = describe(factor, _Row(arrays, i), streams, custom, (7, 30, 90), 365)
                 assert texts[i] == expected, (factor, i, warm)
+
+
+def test_is_in_is_pandas_isin() -> None:
+    """is_in (Arrow lookup for text) gives pandas' isin: missing values, sets, lists,
+    categorical keys and values, keys of another type, no keys."""
+    rng = np.random.default_rng(3)
+    values = pd.Series(rng.choice(np.array(["a", "b", "c", None], dtype=object), 500)).astype("str")
+    cases = (
+        pd.Series(["a", "c"]).astype("str"),
+        pd.Series(["a", None]).astype("str"),
+        {"b", "zz"},
+        ["c", np.nan],
+        pd.Series(["a", "b"]).astype("category"),
+        pd.Index(["c"]),
+        [1, 2],
+        set(),
+    )
+    found = 0
+    for keys in cases:
+        for target in (values, values.astype("category"), values.astype(object)):
+            expected = target.isin(keys).to_numpy()
+            assert (is_in(target, keys) == expected).all(), (keys, target.dtype)
+            found += int(expected.sum())
+    assert found > 0
 
 
 def test_text_values_keep_every_text() -> None:

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from lead_scoring.predictive.inputs import PreparedInputs
+from lead_scoring.predictive.inputs import PreparedInputs, is_in
 from lead_scoring.predictive.settings import STAGE_ORDER, UNORDERED_STAGES, PredictiveSettings
 
 EXAMPLE_COLUMNS = ("contact_id", "as_of", "label", "converted_at")
@@ -33,7 +33,8 @@ def _first_entries(
     known = set(prepared.contacts["contact_id"])
     starts = (
         changes[
-            (changes["lifecycle_stage"] == settings.start_stage) & changes["contact_id"].isin(known)
+            (changes["lifecycle_stage"] == settings.start_stage)
+            & is_in(changes["contact_id"], known)
         ]
         .groupby("contact_id", as_index=False)["entered_at"]
         .min()
@@ -45,7 +46,7 @@ def _first_entries(
     paired = starts.merge(reached, on="contact_id", how="left")
     before = paired[paired["entered_at"] <= paired["as_of"]]["contact_id"].unique()
     after = paired[paired["entered_at"] > paired["as_of"]]
-    return starts[~starts["contact_id"].isin(before)], after[["contact_id", "entered_at"]]
+    return starts[~is_in(starts["contact_id"], before)], after[["contact_id", "entered_at"]]
 
 
 def training_examples(

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lead_scoring.predictive.inputs import PreparedInputs
+from lead_scoring.predictive.inputs import PreparedInputs, is_in
 from lead_scoring.predictive.settings import PredictiveSettings
 
 DAY = pd.Timedelta(days=1)
@@ -247,7 +247,7 @@ def _custom_features(
     """Each custom property's latest value updated strictly before the row's as_of."""
     n = len(anchors)
     wanted = custom[
-        custom["contact_id"].isin(anchors["contact_id"]) & custom["property_name"].isin(names)
+        is_in(custom["contact_id"], anchors["contact_id"]) & is_in(custom["property_name"], names)
     ]
     merged = wanted.merge(
         anchors[["contact_id", "as_of"]].assign(row=np.arange(n)), on="contact_id", how="inner"
@@ -271,7 +271,7 @@ def _first_stage_days(stage_changes: pd.DataFrame, anchors: pd.DataFrame) -> np.
     """Days since the contact's first lifecycle stage entry strictly before as_of (NaN: none)."""
     n = len(anchors)
     wanted = stage_changes.loc[
-        stage_changes["contact_id"].isin(anchors["contact_id"]), ["contact_id", "entered_at"]
+        is_in(stage_changes["contact_id"], anchors["contact_id"]), ["contact_id", "entered_at"]
     ]
     merged = wanted.merge(
         anchors[["contact_id", "as_of"]].assign(row=np.arange(n)), on="contact_id", how="inner"
@@ -414,7 +414,7 @@ def custom_property_names(
     common first (at most 20), ties by name."""
     custom = prepared.custom_properties
     counts = (
-        custom[custom["contact_id"].isin(contact_ids)]
+        custom[is_in(custom["contact_id"], contact_ids)]
         .groupby("property_name")["contact_id"]
         .nunique()
     )

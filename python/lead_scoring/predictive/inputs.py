@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lead_scoring.scoring import ScoringConfig, load_config
 from lead_scoring.scoring.config import TABLES
@@ -122,6 +124,27 @@ def to_utc_naive(values: pd.Series) -> pd.Series:
         return values
     parsed = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
     return parsed.dt.tz_localize(None)
+
+
+def is_in(
+    values: pd.Series, keys: pd.Series | pd.Index | Sequence[object] | set[object]
+) -> np.ndarray:
+    """``values.isin(keys)`` as a boolean array. Text values (not categorical) are looked up by
+    Arrow: pandas' ``isin`` on Arrow-backed text turns every key into a Python scalar first
+    (0.7 s per 60,000 keys, paid again by every chunk of leads). Anything Arrow cannot take
+    falls back to pandas."""
+    text = pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
+    if text and not isinstance(values.dtype, pd.CategoricalDtype):
+        listed = list(keys) if isinstance(keys, set | frozenset) else keys
+        try:
+            value_set = pa.array(listed, from_pandas=True)
+            if pa.types.is_dictionary(value_set.type):
+                value_set = value_set.dictionary_decode()
+            found = pc.is_in(pa.array(values, from_pandas=True), value_set=value_set)
+            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+        except (pa.ArrowException, TypeError, ValueError):
+            pass
+    return values.isin(keys).to_numpy(dtype=bool)
 
 
 def as_timestamp(value: object) -> pd.Timestamp:

@@ -19,6 +19,7 @@ from lead_scoring.predictive.inputs import (
     COMPANY_PROPERTIES,
     CONTACT_PROPERTIES,
     PreparedInputs,
+    is_in,
 )
 from lead_scoring.scoring import Event, PropertyValue, Record, score_record
 
@@ -59,11 +60,11 @@ def _property_values(prepared: PreparedInputs, contact_ids: set[str]) -> pd.Data
     """The contact's own and its primary company's property values (as the rule engine)."""
     if prepared.property_values is not None:
         values = prepared.property_values
-        return values[values["record_id"].isin(contact_ids)]
-    contacts = prepared.contacts[prepared.contacts["contact_id"].isin(contact_ids)]
+        return values[is_in(values["record_id"], contact_ids)]
+    contacts = prepared.contacts[is_in(prepared.contacts["contact_id"], contact_ids)]
     own = _long(contacts, "contact_id", CONTACT_PROPERTIES).assign(property_object="contact")
     custom = prepared.custom_properties
-    custom = custom[custom["contact_id"].isin(contact_ids)].rename(
+    custom = custom[is_in(custom["contact_id"], contact_ids)].rename(
         columns={"contact_id": "record_id"}
     )
     custom = custom.loc[:, ["record_id", "property_name", "property_value"]].assign(
@@ -125,7 +126,7 @@ def rule_scores_as_of(
 
     events: dict[str, list[Event]] = defaultdict(list)
     frame = prepared.events
-    frame = frame[frame["contact_id"].isin(ids) & frame["event_type"].isin(event_types)]
+    frame = frame[is_in(frame["contact_id"], ids) & is_in(frame["event_type"], event_types)]
     frame = frame.sort_values(["contact_id", "occurred_at"], kind="mergesort")
     columns = [
         frame[name].astype("str").tolist() if name in frame.columns else [None] * len(frame)
@@ -155,7 +156,7 @@ def rule_scores_as_of(
     if prepared.list_memberships is not None:
         lists = prepared.list_memberships
         lists = lists[
-            lists["record_id"].isin(ids) & (lists["object_type"].fillna("contact") == "contact")
+            is_in(lists["record_id"], ids) & (lists["object_type"].fillna("contact") == "contact")
         ]
         for record_id, list_id, added_at in zip(
             lists["record_id"], lists["list_id"], lists["added_at"], strict=True
