@@ -4,6 +4,8 @@
 --     least drift_reference_days before this run's as-of), over score_distribution's buckets;
 --   - the predictive model's probability and top features: its training examples vs the
 --     contacts that entered the start stage since (int_predictive_drift).
+-- A table (a few rows): score_drift and three data tests read it.
+{{ config(materialized='table') }}
 {%- set buckets = project_setting('score_monitoring', 'distribution_buckets', 10) | int %}
 {%- set reference_days = project_setting('score_monitoring', 'drift_reference_days', outcome_window_days()) | int %}
 

@@ -2,6 +2,8 @@
 -- a rule score (below 0 only when it has no floor and a current score is negative),
 -- 0-100 for the predictive and
 -- hybrid scores.
+-- A table (a few rows): three models and two data tests read it.
+{{ config(materialized='table') }}
 
 with
 

@@ -1,6 +1,9 @@
 -- One row per surviving contact. Each attribute comes from the survivor, falling back to the
 -- merged duplicates (most recently updated first); attributes that belong together (the email
 -- and its domain, the title and its seniority, the country and its region) come from one row.
+-- A table, unlike the other staging views: the merge is computed once per build, not once per
+-- reader (37 models and tests read it; at a million contacts each read of the view took 2-4 s).
+{{ config(materialized='table') }}
 
 {%- set attribute_groups = {
     'email': ['email', 'email_domain', 'is_email_valid', 'email_domain_type', 'is_personal_email'],
