@@ -191,6 +191,57 @@ def test_scope_keeps_each_contacts_window_and_normalises_ids() -> None:
     assert empty.frame.empty and list(empty.frame.columns) == ["contact_id", "occurred_at"]
 
 
+def test_duckdb_preselection_keeps_ids_that_normalise_to_a_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On DuckDB the rows are preselected in SQL (key semi-join) and the event types listed in
+    SQL; an id that matches a key only once trimmed as Python trims (tab, \\x1c, ideographic
+    space) is kept, and rows and types are those of the DataFrame path."""
+    events = pd.DataFrame(
+        {
+            "contact_id": ["a", " a", "a\t", "a\x1c", "\u3000b", "b", "c", None, "  "],
+            "event_type": ["page_view", " Form_Submission", "x", "y", "z", "w", "v", "n", "s"],
+            "occurred_at": pd.to_datetime(["2026-01-01"] * 8 + ["2025-01-01"]),
+        }
+    )
+    scope = Scope.of(
+        ["a", "b"],
+        pd.Series([pd.Timestamp("2025-06-01"), pd.NaT]),
+        pd.Series([pd.Timestamp("2026-02-01"), pd.Timestamp("2026-02-01")]),
+    )
+    before = pd.Timestamp("2026-01-01 00:00:00.000001")
+    expected = read_scoped(
+        events,
+        ["contact_id", "event_type"],
+        scope,
+        time_column="occurred_at",
+        event_types_before=before,
+    )
+    con = duckdb.connect()
+    con.register("events_frame", events)
+    con.execute("create table events as select * from events_frame")
+
+    def row_by_row(*args: object) -> set[str]:
+        raise AssertionError("the event types should come from SQL")
+
+    monkeypatch.setattr(reading, "_event_types_seen", row_by_row)
+    got = read_scoped(
+        con.table("events"),
+        ["contact_id", "event_type"],
+        scope,
+        time_column="occurred_at",
+        event_types_before=before,
+    )
+    assert got.event_types == expected.event_types
+    assert expected.event_types == ("form_submission", "page_view", "v", "w", "x", "y", "z")
+
+    def rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+        return sorted(map(tuple, frame.astype("object").to_numpy().tolist()))
+
+    assert rows(got.frame) == rows(expected.frame)
+    assert len(expected.frame) == 6
+
+
 def test_categorical_text_is_normalised_per_value() -> None:
     values = pd.Series([" A", "a", "", None, "B "], dtype="category")
     lowered = _lower_text(values)

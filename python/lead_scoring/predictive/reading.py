@@ -23,6 +23,7 @@ Arrow).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ import pyarrow as pa
 
 from lead_scoring.predictive.examples import (
     current_leads,
+    latest_examples,
     recent_entrants,
     time_split,
     training_examples,
@@ -204,6 +206,65 @@ def _event_types_seen(
     return set(types[valid].dropna().unique())
 
 
+#: What Python's ``str.strip`` removes (the ids' normalisation), for the SQL key prefilter.
+PYTHON_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+
+
+def _kinds(relation: Any) -> dict[str, str]:
+    return dict(zip(columns_of(relation), (str(t).upper() for t in relation.types), strict=True))
+
+
+def _scope_keys(relation: Any, key_column: str, scope: Scope) -> pa.Table | None:
+    """The scope's keys for DuckDB to preselect rows by (None: the key column is not text)."""
+    if _kinds(relation).get(key_column) != "VARCHAR" or len(scope.keys) == 0:
+        return None
+    return pa.table({"key": pa.array([str(key) for key in scope.keys], type=pa.string())})
+
+
+def _preselected(relation: Any, key_column: str, keys: pa.Table) -> Any:
+    """The rows of ``relation`` whose key is one of ``keys`` as it is, or would change when
+    trimmed as :func:`prepare` trims ids: a superset of the rows in scope, selected by DuckDB
+    (a semi-join) so that the rows of other contacts never reach Python. The relation itself
+    when DuckDB cannot run it."""
+    lead_scoring_scope_keys = keys  # noqa: F841 - read by name below (DuckDB replacement scan)
+    column = _quoted(key_column)
+    sql = (
+        f"select * from scoped_rows where {column} in "
+        f"(select key from lead_scoring_scope_keys) "
+        f"or {column} != trim({column}, '{PYTHON_WHITESPACE}')"
+    )
+    try:
+        return relation.query("scoped_rows", sql)
+    except Exception:  # any DuckDB failure: read every row (same result)
+        return relation
+
+
+def _event_types_before(relation: Any, before: pd.Timestamp) -> set[str] | None:
+    """:func:`_event_types_seen` over every event of ``relation`` before ``before``, computed
+    by DuckDB (distinct types of events with a contact id), or None when the columns' types
+    do not allow an exact SQL condition."""
+    kinds = _kinds(relation)
+    stamp_kind = kinds.get("occurred_at", "")
+    if kinds.get("contact_id") != "VARCHAR" or stamp_kind not in (
+        "TIMESTAMP",
+        "TIMESTAMP WITH TIME ZONE",
+        "TIMESTAMPTZ",
+    ):
+        return None
+    bound = _timestamp_bound(relation, "occurred_at", before, "<")
+    sql = (
+        "select distinct event_type from event_rows "
+        f"where {bound} and contact_id is not null "
+        f"and trim(contact_id, '{PYTHON_WHITESPACE}') != ''"
+    )
+    try:
+        raw = relation.project("contact_id, event_type, occurred_at").query("event_rows", sql)
+        values = raw.df()["event_type"]
+    except Exception:  # any DuckDB failure: the caller reads every row
+        return None
+    return set(_lower_text(values.astype("object").astype("category")).dropna().unique())
+
+
 def _batches(relation: Any, columns: list[str], where: str | None) -> Iterator[pa.RecordBatch]:
     projected = relation.project(", ".join(_quoted(c) for c in columns))
     if where:
@@ -227,11 +288,11 @@ def _empty_schema(relation: Any, columns: list[str]) -> pa.Schema:
 def _timestamp_bound(relation: Any, column: str, bound: pd.Timestamp, op: str) -> str | None:
     """A SQL condition ``column op bound`` for a DuckDB timestamp column (None for any other
     type): the bound rounded outwards to microseconds, so the condition keeps a superset."""
-    kinds = dict(zip(columns_of(relation), (str(t).upper() for t in relation.types), strict=True))
-    kind = kinds.get(column, "")
+    kind = _kinds(relation).get(column, "")
     if not kind.startswith("TIMESTAMP"):
         return None
-    rounded = bound.ceil("us") if op == "<=" else bound.floor("us")
+    # ("<": a microsecond timestamp is below the bound exactly when it is below its ceiling)
+    rounded = bound.ceil("us") if op in ("<=", "<") else bound.floor("us")
     text = rounded.strftime("%Y-%m-%d %H:%M:%S.%f")
     aware = "TIME ZONE" in kind or kind == "TIMESTAMPTZ"
     literal = f"TIMESTAMPTZ '{text}+00'" if aware else f"TIMESTAMP '{text}'"
@@ -305,13 +366,21 @@ def read_scoped(
             None if event_types_before is None else tuple(sorted(types)),
         )
 
-    if len(scope.keys) == 0 and event_types_before is None:
+    # the event types in SQL when the columns allow it; else every event before the instant is
+    # read, and the types collected batch by batch
+    found = (
+        None if event_types_before is None else _event_types_before(relation, event_types_before)
+    )
+    types = types if found is None else found
+    in_batches = event_types_before is not None and found is None
+    listed = None if event_types_before is None else tuple(sorted(types))
+    if len(scope.keys) == 0 and not in_batches:
         empty = _empty_schema(relation, wanted).empty_table()
-        return ScopedRead(empty.to_pandas(strings_to_categorical=categorical))
+        return ScopedRead(empty.to_pandas(strings_to_categorical=categorical), listed)
     conditions = [where] if where else []
     if window_column:
         upper, lower = scope.latest(), scope.earliest()
-        if event_types_before is not None:  # every event before it, for the event types
+        if in_batches:  # every event before it, for the event types
             upper = event_types_before if upper is None else max(upper, event_types_before)
             lower = None
         if upper is not None:
@@ -319,11 +388,19 @@ def read_scoped(
         if lower is not None:
             conditions.append(_timestamp_bound(relation, window_column, lower, ">="))
     condition = " and ".join(f"({c})" for c in conditions if c) or None
+    keys = None if in_batches else _scope_keys(relation, key_column, scope)
+    source = relation if keys is None else _preselected(relation, key_column, keys)
+    # only the columns the scope test (and the event types) read go through pandas; the rows
+    # kept are taken from the Arrow batch
+    tested = [key_column, window_column]
+    if in_batches:
+        tested += ["contact_id", "event_type", "occurred_at"]
+    tested = [c for c in dict.fromkeys(tested) if c in wanted]
     kept: list[pa.RecordBatch] = []
-    for batch in _batches(relation, wanted, condition):
-        frame = batch.to_pandas(strings_to_categorical=True)
+    for batch in _batches(source, wanted, condition):
+        frame = batch.select(tested).to_pandas(strings_to_categorical=True)
         keep, stamps = _in_scope(frame, key_column, window_column, scope)
-        if event_types_before is not None:
+        if in_batches:
             types |= _event_types_seen(frame, stamps, event_types_before)
         if keep.any():
             rows = batch.filter(pa.array(keep))
@@ -356,8 +433,11 @@ def training_scopes(
     Events: each training example's before its as-of instant (its start-stage entry), within
     the recency cap - or all of them for the holdout examples when the rule score is compared
     (``rule_score``: the rule engine reads a record's whole history). Property values: the
-    holdout examples' (rule score only)."""
-    examples = training_examples(prepared, settings, as_of)
+    holdout examples' (rule score only). Only the examples ``train`` keeps
+    (:func:`latest_examples`), split as it splits them."""
+    examples = latest_examples(
+        training_examples(prepared, settings, as_of), settings.max_training_examples
+    )
     holdout = time_split(examples["as_of"], settings.holdout_fraction) == "holdout"
     since = examples["as_of"] - _lookback(settings)
     if rule_score:
