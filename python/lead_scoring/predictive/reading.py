@@ -208,6 +208,9 @@ def _event_types_seen(
 
 #: What Python's ``str.strip`` removes (the ids' normalisation), for the SQL key prefilter.
 PYTHON_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+#: The same characters as a regular expression class (RE2: DuckDB's ``trim`` with a character
+#: set took 25 s over 26 million ids, the regular expression 2.6 s).
+_WHITESPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_WHITESPACE) + "]"
 
 
 def _kinds(relation: Any) -> dict[str, str]:
@@ -231,7 +234,7 @@ def _preselected(relation: Any, key_column: str, keys: pa.Table) -> Any:
     sql = (
         f"select * from scoped_rows where {column} in "
         f"(select key from lead_scoring_scope_keys) "
-        f"or {column} != trim({column}, '{PYTHON_WHITESPACE}')"
+        f"or regexp_matches({column}, '^{_WHITESPACE_CLASS}|{_WHITESPACE_CLASS}$')"
     )
     try:
         return relation.query("scoped_rows", sql)
@@ -255,7 +258,7 @@ def _event_types_before(relation: Any, before: pd.Timestamp) -> set[str] | None:
     sql = (
         "select distinct event_type from event_rows "
         f"where {bound} and contact_id is not null "
-        f"and trim(contact_id, '{PYTHON_WHITESPACE}') != ''"
+        f"and not regexp_full_match(contact_id, '{_WHITESPACE_CLASS}*')"
     )
     try:
         raw = relation.project("contact_id, event_type, occurred_at").query("event_rows", sql)
