@@ -37,7 +37,7 @@
         source, whose rows carry `filename`): `source_files` (rows per file), `files_to_load`
         (every file on a first or full-refresh run; else files that are new or whose row count
         changed since they were loaded) and `raw_rows` (the rows of those files, with the raw
-        row as the struct `raw_record`). Ends with a comma: the model's own CTEs follow. -#}
+        row's hash `raw_record_hash`). Ends with a comma: the model's own CTEs follow. -#}
 {% if is_incremental() %}
 
 loaded_files as (
@@ -82,7 +82,7 @@ raw_rows as (
     -- dictionary-encoded columns)
     select
         *,
-        {{ raw_row_struct(source_name, table_name) }} as raw_record
+        {{ raw_row_hash(source_name, table_name) }} as raw_record_hash
     from source
     {% if is_incremental() -%}
     where filename in (select files_to_load.source_file from files_to_load)

@@ -179,6 +179,14 @@
 {%- endmacro %}
 
 
+{% macro raw_row_hash(source_name, table_name) -%}
+    {#- The raw row's hash, `raw_record_hash`: row_fingerprint of raw_row_struct. The parsed event
+        models store it and the rejects find a rejected row's raw row again by it, so both
+        compute it here. Used in the select list of a query reading that source alone. -#}
+    {{ row_fingerprint(raw_row_struct(source_name, table_name)) }}
+{%- endmacro %}
+
+
 {% macro any_value(expr) -%}
     {#- Any one value of a group (all values of the group are known to be equal). -#}
     {{ return(adapter.dispatch('any_value', 'lead_scoring')(expr)) }}

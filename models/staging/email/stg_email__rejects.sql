@@ -38,10 +38,10 @@ rejected_email_events_keys as (
 
 raw_email_events_hashed as {{ inline_cte() }} (
 
-    -- the raw rows with the hash the parsed model gave them (same struct, same macro)
+    -- the raw rows with the hash the parsed model gave them (same macro)
     select
         filename as source_file,
-        {{ row_fingerprint(raw_row_struct('email', 'email_events')) }} as raw_record_hash,
+        {{ raw_row_hash('email', 'email_events') }} as raw_record_hash,
         {{ raw_row_struct('email', 'email_events') }} as raw_record
     from raw_email_events
 

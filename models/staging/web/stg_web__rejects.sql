@@ -38,10 +38,10 @@ rejected_web_events_keys as (
 
 raw_web_events_hashed as {{ inline_cte() }} (
 
-    -- the raw rows with the hash the parsed model gave them (same struct, same macro)
+    -- the raw rows with the hash the parsed model gave them (same macro)
     select
         filename as source_file,
-        {{ row_fingerprint(raw_row_struct('web', 'web_events')) }} as raw_record_hash,
+        {{ raw_row_hash('web', 'web_events') }} as raw_record_hash,
         {{ raw_row_struct('web', 'web_events') }} as raw_record
     from raw_web_events
 

@@ -42,7 +42,7 @@ parsed_rows as (
         lower({{ clean_string('user_agent') }}) as user_agent,
         {{ clean_string('occurred_at') }} is not null as has_occurred_at,
         {{ to_utc_timestamp(clean_string('occurred_at')) }} as occurred_at,
-        {{ row_fingerprint('raw_record') }} as raw_record_hash,
+        raw_record_hash,
         {{ loaded_at_timestamp() }} as loaded_at
     from raw_rows
 
