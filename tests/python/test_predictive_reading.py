@@ -6,6 +6,7 @@ computations read, text as categoricals - and the same results as on the whole t
 from __future__ import annotations
 
 import dataclasses
+import sys
 import tempfile
 from pathlib import Path
 
@@ -189,6 +190,13 @@ def test_scope_keeps_each_contacts_window_and_normalises_ids() -> None:
     assert list(no_windows.frame.columns) == ["contact_id", "event_type"]
     empty = read_scoped(events, ["contact_id"], Scope.of([]), time_column="occurred_at")
     assert empty.frame.empty and list(empty.frame.columns) == ["contact_id", "occurred_at"]
+
+
+def test_python_whitespace_is_what_str_strip_removes() -> None:
+    """The preselection's whitespace set is every character Python's str.strip removes."""
+    every = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert set(reading.PYTHON_WHITESPACE) == every
+    assert len(reading.PYTHON_WHITESPACE) == len(every)
 
 
 def test_duckdb_preselection_keeps_ids_that_normalise_to_a_key(
