@@ -185,17 +185,3 @@
         compute it here. Used in the select list of a query reading that source alone. -#}
     {{ row_fingerprint(raw_row_struct(source_name, table_name)) }}
 {%- endmacro %}
-
-
-{% macro any_value(expr) -%}
-    {#- Any one value of a group (all values of the group are known to be equal). -#}
-    {{ return(adapter.dispatch('any_value', 'lead_scoring')(expr)) }}
-{%- endmacro %}
-
-{% macro default__any_value(expr) -%}
-    first({{ expr }})
-{%- endmacro %}
-
-{% macro duckdb__any_value(expr) -%}
-    any_value({{ expr }})
-{%- endmacro %}

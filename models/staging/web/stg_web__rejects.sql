@@ -49,17 +49,18 @@ raw_web_events_hashed as {{ inline_cte() }} (
 
 rejected_web_events_raw as (
 
-    -- the raw row of each rejected row, by file and hash (identical copies share it)
-    select
+    -- the raw row of each rejected row as JSON, by file and hash: identical copies share both,
+    -- so distinct keeps one (grouping by file and hash with any_value of the struct instead
+    -- took 39 s for the 5.6M rejected web rows of a million contacts; this, 11 s)
+    select distinct
         raw_web_events_hashed.source_file,
         raw_web_events_hashed.raw_record_hash,
-        {{ any_value('raw_web_events_hashed.raw_record') }} as raw_record
+        {{ struct_to_json('raw_web_events_hashed.raw_record') }} as raw_record
     from raw_web_events_hashed
     inner join rejected_web_events_keys
         on
             raw_web_events_hashed.source_file = rejected_web_events_keys.source_file
             and raw_web_events_hashed.raw_record_hash = rejected_web_events_keys.raw_record_hash
-    group by raw_web_events_hashed.source_file, raw_web_events_hashed.raw_record_hash
 
 ),
 
@@ -75,7 +76,7 @@ rejected_rows as (
         'web_events' as source_table,
         rejected_web_events.source_record_id,
         rejected_web_events.reject_reason,
-        {{ struct_to_json('rejected_web_events_raw.raw_record') }} as raw_record
+        rejected_web_events_raw.raw_record
     from rejected_web_events
     -- left join: a row whose raw row is not found keeps its null raw_record (not_null test)
     left join rejected_web_events_raw

@@ -19,7 +19,10 @@
 
 with
 
-parsed_rows as (
+-- the import CTEs of the event rows are read by several inline CTEs below: inline_cte, so each
+-- reader scans the table for its own columns (as ordinary CTEs DuckDB copied every row and
+-- column first: 96 s instead of 33 s for 24M web events)
+parsed_rows as {{ inline_cte() }} (
 
     select * from {{ ref('base_email__email_events_parsed') }}
 
@@ -33,7 +36,7 @@ contacts as (
 
 {% if is_incremental() %}
 
-previous_rows as (
+previous_rows as {{ inline_cte() }} (
 
     select * from {{ this }}
 
