@@ -1,7 +1,8 @@
 -- Every scorable event of a contact in one stream: email events, web events and sales
 -- activities, with the event properties rules can match on (null where not applicable).
--- A table: read by every event rule and its tests.
-{{ config(materialized='table') }}
+-- A view, though several models and tests read it: at a million contacts writing its 50.6M
+-- rows took 65 s of the build, while reading the view instead of a table cost its readers at
+-- most 4 s each (the predictive scores read it faster: they read few columns of few rows).
 
 with
 
