@@ -8,6 +8,7 @@ level. Fast: one module-scoped training run shared by most tests.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 import numpy as np
@@ -36,7 +37,7 @@ from lead_scoring.predictive import (
 )
 from lead_scoring.predictive.dbt import CONFIG_REFS, as_of_from_config, inputs_from_refs
 from lead_scoring.predictive.explain import describe, text_values
-from lead_scoring.predictive.features import Stream, streams_of
+from lead_scoring.predictive.features import CONTACT_TABLES, Stream, contact_parts, streams_of
 from lead_scoring.predictive.inputs import is_in
 from lead_scoring.predictive.model import _Describer, _Row
 from lead_scoring.predictive.rule_score import rule_scores_as_of
@@ -575,6 +576,36 @@ def test_scores_every_current_lead_with_factors(
     top = scores.sort_values("probability").iloc[-1]
     texts = " ".join(str(top[f"positive_factor_{i}"]) for i in (1, 2, 3))
     assert re.search(r"visited /pricing \d+ times? in \d+ days|viewed \d+ pages? in", texts)
+
+
+def test_parts_of_leads_score_as_from_every_row(
+    world: PredictiveInputs, trained: TrainingResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lead_scoring.predictive.model as model_module
+
+    monkeypatch.setattr(model_module, "LEADS_PER_CHUNK", 7)
+    parts = score(world, SETTINGS, AS_OF, trained.model)
+    assert len(parts) > 3 * 7  # several parts
+    # each part from every row of the inputs instead of its own leads' rows
+    monkeypatch.setattr(
+        model_module, "contact_parts", lambda prepared, ids, bounds: itertools.repeat(prepared)
+    )
+    pd.testing.assert_frame_equal(parts, score(world, SETTINGS, AS_OF, trained.model))
+
+
+def test_contact_parts_keep_each_parts_rows_in_order(world: PredictiveInputs) -> None:
+    prepared = prepare(world)
+    leads = prepared.contacts["contact_id"].iloc[::-1].reset_index(drop=True)
+    bounds = [0, 5, 40, len(leads)]
+    parts = list(contact_parts(prepared, leads, bounds))
+    assert len(parts) == 3
+    for part, (start, stop) in zip(parts, itertools.pairwise(bounds), strict=True):
+        wanted = set(leads.iloc[start:stop])
+        for name in CONTACT_TABLES:
+            table = getattr(prepared, name)
+            expected = table[table["contact_id"].isin(wanted)].reset_index(drop=True)
+            pd.testing.assert_frame_equal(getattr(part, name), expected)
+        assert part.companies is prepared.companies
 
 
 def test_boosted_model_scores_and_explains(world: PredictiveInputs) -> None:

@@ -24,9 +24,10 @@ one event type, one categorical, company size (band and employee count), etc.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -290,6 +291,43 @@ def _text_values(values: pd.Series) -> pd.Series:
         mapped = values.map({True: "true", False: "false"})
         return mapped.astype("str").where(values.notna())
     return values.astype("str")
+
+
+#: The tables of :class:`PreparedInputs` with a row per contact or per contact event, keyed by
+#: ``contact_id``: the rows :func:`raw_features` reads for an anchor row are its contact's.
+CONTACT_TABLES = ("contacts", "custom_properties", "stage_changes", "events")
+
+
+def _positions_in(contact_ids: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position in ``index`` (unique) of each row's contact; -1 where it is not there."""
+    if isinstance(contact_ids.dtype, pd.CategoricalDtype):
+        per_category = index.get_indexer(contact_ids.cat.categories)
+        return np.append(per_category, -1)[contact_ids.cat.codes.to_numpy()]
+    return index.get_indexer(contact_ids)
+
+
+def contact_parts(
+    prepared: PreparedInputs, contact_ids: pd.Series, bounds: Sequence[int]
+) -> Iterator[PreparedInputs]:
+    """For each part ``contact_ids[start:stop]`` (consecutive pairs of ``bounds``), ``prepared``
+    with only the rows of those contacts in its :data:`CONTACT_TABLES`, in their order.
+
+    :func:`raw_features` of anchor rows of those contacts reads only their rows, so it gives
+    the same features from a part. Each row is looked up once here, instead of once per part
+    (scoring a million contacts in 16 parts looked every event up 16 times). ``contact_ids``
+    must be unique. One part is built at a time."""
+    index = pd.Index(contact_ids)
+    positions = {
+        name: _positions_in(getattr(prepared, name)["contact_id"], index) for name in CONTACT_TABLES
+    }
+    for start, stop in itertools.pairwise(bounds):
+        tables = {
+            name: getattr(prepared, name)
+            .iloc[np.flatnonzero((rows >= start) & (rows < stop))]
+            .reset_index(drop=True)
+            for name, rows in positions.items()
+        }
+        yield replace(prepared, **tables)
 
 
 def raw_features(
