@@ -588,7 +588,9 @@ def test_parts_of_leads_score_as_from_every_row(
     assert len(parts) > 3 * 7  # several parts
     # each part from every row of the inputs instead of its own leads' rows
     monkeypatch.setattr(
-        model_module, "contact_parts", lambda prepared, ids, bounds: itertools.repeat(prepared)
+        model_module,
+        "contact_parts",
+        lambda prepared, ids, bounds: itertools.repeat(prepared, len(bounds) - 1),
     )
     pd.testing.assert_frame_equal(parts, score(world, SETTINGS, AS_OF, trained.model))
 
@@ -606,6 +608,10 @@ def test_contact_parts_keep_each_parts_rows_in_order(world: PredictiveInputs) ->
             expected = table[table["contact_id"].isin(wanted)].reset_index(drop=True)
             pd.testing.assert_frame_equal(getattr(part, name), expected)
         assert part.companies is prepared.companies
+    # one part, or repeated ids: the inputs themselves
+    assert [p is prepared for p in contact_parts(prepared, leads, [0, len(leads)])] == [True]
+    repeated = pd.concat([leads, leads.iloc[:1]], ignore_index=True)
+    assert [p is prepared for p in contact_parts(prepared, repeated, [0, 3, 41])] == [True] * 2
 
 
 def test_boosted_model_scores_and_explains(world: PredictiveInputs) -> None:

@@ -170,11 +170,7 @@ def _event_anchor_pairs(
         )
         merged = events.merge(rows, on="contact_id", how="inner")
         return merged["position"].to_numpy(), merged["row"].to_numpy()
-    if isinstance(contact_ids.dtype, pd.CategoricalDtype):
-        per_category = anchors.get_indexer(contact_ids.cat.categories)
-        row = np.append(per_category, -1)[contact_ids.cat.codes.to_numpy()]
-    else:
-        row = anchors.get_indexer(contact_ids)
+    row = _positions_in(contact_ids, anchors)
     positions = np.flatnonzero(row >= 0)
     return positions, row[positions]
 
@@ -314,9 +310,13 @@ def contact_parts(
 
     :func:`raw_features` of anchor rows of those contacts reads only their rows, so it gives
     the same features from a part. Each row is looked up once here, instead of once per part
-    (scoring a million contacts in 16 parts looked every event up 16 times). ``contact_ids``
-    must be unique. One part is built at a time."""
+    (scoring a million contacts in 16 parts looked every event up 16 times). One part is built
+    at a time. With a single part, or ids that are not unique, every part is ``prepared``
+    itself (nothing to narrow, or no part to give a repeated id's rows to)."""
     index = pd.Index(contact_ids)
+    if len(bounds) <= 2 or not index.is_unique:
+        yield from itertools.repeat(prepared, len(bounds) - 1)
+        return
     positions = {
         name: _positions_in(getattr(prepared, name)["contact_id"], index) for name in CONTACT_TABLES
     }

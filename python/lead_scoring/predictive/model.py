@@ -868,15 +868,12 @@ def _score_prepared(
         return empty_scores()
     parts = math.ceil(len(leads) / LEADS_PER_CHUNK)
     bounds = np.linspace(0, len(leads), parts + 1).round().astype(int)
-    if parts > 1 and leads["contact_id"].is_unique:
-        # each part reads only its leads' rows (the same features, without looking every
-        # event up again for each part)
-        inputs: Iterator[PreparedInputs] = contact_parts(prepared, leads["contact_id"], bounds)
-    else:
-        inputs = itertools.repeat(prepared)
+    # each part reads only its leads' rows (the same features, without looking every event up
+    # again for each part)
+    inputs = contact_parts(prepared, leads["contact_id"], bounds)
     frames = [
         _score_leads(part, leads.iloc[start:stop].reset_index(drop=True), instant, model)
-        for part, (start, stop) in zip(inputs, itertools.pairwise(bounds), strict=False)
+        for part, (start, stop) in zip(inputs, itertools.pairwise(bounds), strict=True)
     ]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
