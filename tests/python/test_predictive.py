@@ -40,6 +40,7 @@ from lead_scoring.predictive.explain import describe, text_values
 from lead_scoring.predictive.features import CONTACT_TABLES, Stream, contact_parts, streams_of
 from lead_scoring.predictive.inputs import is_in
 from lead_scoring.predictive.model import _Describer, _Row
+from lead_scoring.predictive.parallel import available_cores, resolve_jobs, run_all
 from lead_scoring.predictive.rule_score import rule_scores_as_of
 from lead_scoring.scoring import Group, Rule, RuleValue, Score, ScoringConfig
 
@@ -593,6 +594,79 @@ def test_parts_of_leads_score_as_from_every_row(
         lambda prepared, ids, bounds: itertools.repeat(prepared, len(bounds) - 1),
     )
     pd.testing.assert_frame_equal(parts, score(world, SETTINGS, AS_OF, trained.model))
+
+
+def _same_card(a: TrainingResult, b: TrainingResult) -> None:
+    assert a.card.keys() == b.card.keys()
+    for key, value in a.card.items():
+        other = b.card[key]
+        both_missing = pd.isna(value) and pd.isna(other) if np.isscalar(value) else False
+        assert both_missing or value == other, key
+
+
+def test_training_on_processes_gives_the_same_model(
+    world: PredictiveInputs, trained: TrainingResult
+) -> None:
+    # every fit runs single-threaded wherever it runs: the card, the examples and the scores
+    # are those of training in this process
+    on_two = train(world, SETTINGS, AS_OF, trained_at=TRAINED_AT, jobs=2)
+    _same_card(trained, on_two)
+    assert (
+        trained.card["hyperparameters_gradient_boosting"]
+        == on_two.card["hyperparameters_gradient_boosting"]
+    )
+    pd.testing.assert_frame_equal(trained.examples, on_two.examples)
+    pd.testing.assert_frame_equal(
+        score(world, SETTINGS, AS_OF, trained.model),
+        score(world, SETTINGS, AS_OF, on_two.model),
+    )
+    assert trained.model is not None and on_two.model is not None
+    assert trained.model.calibration_slope == on_two.model.calibration_slope
+
+
+def test_boosted_training_on_processes_gives_the_same_model(world: PredictiveInputs) -> None:
+    settings = dataclasses.replace(SETTINGS, algorithms=("gradient_boosting",))
+    here = train(world, settings, AS_OF, trained_at=TRAINED_AT)
+    on_two = train(world, settings, AS_OF, trained_at=TRAINED_AT, jobs=2)
+    _same_card(here, on_two)
+    assert here.model is not None and on_two.model is not None
+    x = np.random.default_rng(3).normal(size=(50, len(here.model.spec.columns)))
+    np.testing.assert_array_equal(here.model.probability(x), on_two.model.probability(x))
+
+
+def test_parts_of_leads_score_the_same_on_processes(
+    world: PredictiveInputs, trained: TrainingResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lead_scoring.predictive.model as model_module
+
+    monkeypatch.setattr(model_module, "LEADS_PER_CHUNK", 7)
+    here = score(world, SETTINGS, AS_OF, trained.model)
+    assert len(here) > 3 * 7  # several parts
+    pd.testing.assert_frame_equal(here, score(world, SETTINGS, AS_OF, trained.model, jobs=2))
+
+
+def test_run_all_keeps_task_order_on_processes() -> None:
+    tasks = [(base, 3) for base in range(12)]
+    assert run_all(pow, iter(tasks), jobs=2) == [base**3 for base in range(12)]
+    assert run_all(pow, tasks, jobs=1) == [base**3 for base in range(12)]
+
+
+@pytest.mark.parametrize("value", [None, "", "0", 0])
+def test_jobs_default_to_one_per_core(value: object) -> None:
+    assert resolve_jobs(value) == available_cores() >= 1
+
+
+def test_jobs_given_are_kept() -> None:
+    assert resolve_jobs("3") == 3
+    assert resolve_jobs(1) == 1
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5", True])
+def test_bad_jobs_are_named(value: object) -> None:
+    with pytest.raises(
+        ValueError, match=r"predictive_jobs must be a whole number >= 0.*" + re.escape(repr(value))
+    ):
+        resolve_jobs(value)
 
 
 def test_contact_parts_keep_each_parts_rows_in_order(world: PredictiveInputs) -> None:

@@ -14,6 +14,7 @@ import json
 from lead_scoring.predictive import PredictiveSettings, model_card_frame, train
 from lead_scoring.predictive.dbt import as_of_from_config, previous_card, training_inputs
 from lead_scoring.predictive.model import package_version
+from lead_scoring.predictive.parallel import resolve_jobs
 from lead_scoring.predictive.retrain import decide, with_decision
 
 
@@ -43,11 +44,13 @@ def model(dbt, session):
     }
     settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
     as_of = as_of_from_config(dbt.config.get("as_of"))
+    jobs = resolve_jobs(dbt.config.get("predictive_jobs"))
     previous = previous_card(dbt, session)
     decision = decide(previous, settings, as_of, package_version())
     if not decision.retrain:
         return with_decision(previous, decision)
     inputs = training_inputs(relations, settings, as_of)
     return with_decision(
-        model_card_frame(train(inputs, settings, as_of), include_model=True), decision
+        model_card_frame(train(inputs, settings, as_of, jobs=jobs), include_model=True),
+        decision,
     )

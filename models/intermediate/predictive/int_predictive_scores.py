@@ -8,6 +8,7 @@ import json
 
 from lead_scoring.predictive import PredictiveSettings, model_from_frame, score
 from lead_scoring.predictive.dbt import as_of_from_config, scoring_inputs
+from lead_scoring.predictive.parallel import resolve_jobs
 
 
 def model(dbt, session):
@@ -23,4 +24,6 @@ def model(dbt, session):
     settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
     as_of = as_of_from_config(dbt.config.get("as_of"))
     inputs = scoring_inputs(relations, settings, as_of, fitted)
-    return score(inputs, settings, as_of, fitted)
+    return score(
+        inputs, settings, as_of, fitted, jobs=resolve_jobs(dbt.config.get("predictive_jobs"))
+    )

@@ -39,7 +39,7 @@ import json
 import math
 import pickle
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -74,6 +74,7 @@ from lead_scoring.predictive.features import (
     streams_of,
 )
 from lead_scoring.predictive.inputs import PredictiveInputs, PreparedInputs, as_timestamp, prepare
+from lead_scoring.predictive.parallel import run_all
 from lead_scoring.predictive.rule_score import rule_scores_as_of
 from lead_scoring.predictive.settings import ALGORITHMS, PredictiveSettings
 
@@ -192,12 +193,34 @@ def _boosted(seed: int, params: Mapping[str, Any]) -> HistGradientBoostingClassi
     )
 
 
-def _out_of_fold(make: Any, x: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
-    logits = np.zeros(len(y))
-    for fit_rows, test_rows in _folds(y, seed).split(x, y):
-        estimator = make().fit(x[fit_rows], y[fit_rows])
-        logits[test_rows] = estimator.decision_function(x[test_rows])
-    return logits
+def _estimator(algorithm: str, params: Mapping[str, Any], seed: int) -> Any:
+    return _logistic(params["C"]) if algorithm == LOGISTIC else _boosted(seed, params)
+
+
+def _grid(algorithm: str) -> list[dict[str, Any]]:
+    if algorithm == LOGISTIC:
+        return [{"C": c} for c in LOGISTIC_CS]
+    return [dict(params) for params in BOOSTED_GRID]
+
+
+def _fold_logits(
+    algorithm: str,
+    params: Mapping[str, Any],
+    seed: int,
+    x: np.ndarray,
+    y: np.ndarray,
+    fit_rows: np.ndarray,
+    test_rows: np.ndarray,
+) -> np.ndarray:
+    """The logits of the rows ``test_rows`` by the candidate fitted on ``fit_rows``."""
+    estimator = _estimator(algorithm, params, seed).fit(x[fit_rows], y[fit_rows])
+    return np.asarray(estimator.decision_function(x[test_rows]), dtype=float)
+
+
+def _fitted(
+    algorithm: str, params: Mapping[str, Any], seed: int, x: np.ndarray, y: np.ndarray
+) -> Any:
+    return _estimator(algorithm, params, seed).fit(x, y)
 
 
 def _platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -215,40 +238,68 @@ class _Fit:
     params: Mapping[str, Any]  # the chosen hyperparameters
 
 
-def _fit(
-    algorithm: str,
+def _fits(
+    algorithms: Sequence[str],
     x: np.ndarray,
     y: np.ndarray,
     seed: int,
-    params: Mapping[str, Any] | None = None,
-) -> _Fit:
-    """Fit one candidate: hyperparameters chosen by out-of-fold log-loss (logistic: ``C``;
-    boosting: one of :data:`BOOSTED_GRID`) unless ``params`` are given, Platt calibration on
-    the chosen one's out-of-fold logits, then the estimator refit on all of ``x``."""
-    if algorithm == LOGISTIC:
-        grid = [{"C": c} for c in LOGISTIC_CS]
-
-        def make(params: Mapping[str, Any]) -> Any:
-            return _logistic(params["C"])
-    else:
-        grid = list(BOOSTED_GRID)
-
-        def make(params: Mapping[str, Any]) -> Any:
-            return _boosted(seed, params)
-
-    if params is not None:
-        grid = [dict(params)]
-    best: tuple[float, int] | None = None
-    best_oof = np.zeros(len(y))
-    for position, params in enumerate(grid):
-        oof = _out_of_fold(lambda params=params: make(params), x, y, seed)
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    jobs: int = 1,
+) -> dict[str, _Fit]:
+    """Fit each candidate algorithm: hyperparameters chosen by stratified 5-fold out-of-fold
+    log-loss (logistic: ``C``; boosting: one of :data:`BOOSTED_GRID`) unless ``params`` gives
+    an algorithm's, Platt calibration on the chosen one's out-of-fold logits, then the
+    estimator refit on all of ``x``. The fits are independent pieces (:func:`run_all`, on
+    ``jobs`` processes); the result does not depend on ``jobs``."""
+    grids = {
+        algorithm: [dict(params[algorithm])]
+        if params is not None and algorithm in params
+        else _grid(algorithm)
+        for algorithm in algorithms
+    }
+    folds = list(_folds(y, seed).split(x, y))
+    candidates = [(algorithm, grid) for algorithm in algorithms for grid in grids[algorithm]]
+    pieces: list[tuple[Any, ...]] = [
+        (algorithm, grid, seed, x, y, fit_rows, test_rows)
+        for algorithm, grid in candidates
+        for fit_rows, test_rows in folds
+    ]
+    # with every algorithm's hyperparameters given, its final fit needs no comparison: it
+    # runs with the fold fits
+    known = all(len(grid) == 1 for grid in grids.values())
+    finals: list[tuple[Any, ...]] = (
+        [(algorithm, grids[algorithm][0], seed, x, y) for algorithm in algorithms] if known else []
+    )
+    results = run_all(
+        _piece,
+        [(_fold_logits, piece) for piece in pieces] + [(_fitted, final) for final in finals],
+        jobs,
+    )
+    logits = iter(results[: len(pieces)])
+    chosen: dict[str, tuple[float, dict[str, Any], np.ndarray]] = {}
+    for algorithm, grid in candidates:
+        oof = np.zeros(len(y))
+        for _, test_rows in folds:
+            oof[test_rows] = next(logits)
         loss = log_loss(y, _sigmoid(oof), labels=[0, 1])
+        best = chosen.get(algorithm)
         if best is None or loss < best[0] - 1e-12:
-            best, best_oof = (loss, position), oof
-    assert best is not None
-    chosen = grid[best[1]]
-    slope, intercept = _platt(best_oof, y)
-    return _Fit(algorithm, make(chosen).fit(x, y), slope, intercept, dict(chosen))
+            chosen[algorithm] = (loss, grid, oof)
+    estimators = results[len(pieces) :] or run_all(
+        _piece,
+        [(_fitted, (algorithm, chosen[algorithm][1], seed, x, y)) for algorithm in algorithms],
+        jobs,
+    )
+    out = {}
+    for algorithm, estimator in zip(algorithms, estimators, strict=True):
+        _, grid, oof = chosen[algorithm]
+        slope, intercept = _platt(oof, y)
+        out[algorithm] = _Fit(algorithm, estimator, slope, intercept, grid)
+    return out
+
+
+def _piece(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    return function(*args)
 
 
 def _model(
@@ -622,16 +673,19 @@ def train(
     settings: PredictiveSettings | None = None,
     as_of: object = None,
     trained_at: datetime | None = None,
+    jobs: int = 1,
 ) -> TrainingResult:
     """Train the predictive model as of ``as_of`` (required: date, datetime or text).
 
     Never raises for too little data: the result's ``status`` is ``insufficient_data``, its
     ``message`` says what is missing, and ``model`` is None. ``trained_at`` (default now, UTC)
-    is recorded in the card only. Runs single-threaded (native thread pools limited to one
-    thread): deterministic, and no oversubscription inside a dbt run.
+    is recorded in the card only. Every computation is single-threaded (native thread pools
+    limited to one thread): deterministic, and no oversubscription inside a dbt run. ``jobs``
+    > 1 runs the candidate fits on that many processes (:mod:`~lead_scoring.predictive.parallel`),
+    with the same result.
     """
     with threadpool_limits(limits=1):
-        return _train(inputs, settings, as_of, trained_at)
+        return _train(inputs, settings, as_of, trained_at, jobs)
 
 
 def _train(
@@ -639,6 +693,7 @@ def _train(
     settings: PredictiveSettings | None,
     as_of: object,
     trained_at: datetime | None,
+    jobs: int,
 ) -> TrainingResult:
     settings = settings or PredictiveSettings()
     if as_of is None:
@@ -689,9 +744,7 @@ def _train(
     spec = fit_spec(raw[train_rows], settings, event_types, custom_train)
     x_train, x_hold = spec.transform(raw[train_rows]), spec.transform(raw[~train_rows])
     y_train, y_hold = y_all[train_rows], y_all[~train_rows]
-    fits = {
-        name: _fit(name, x_train, y_train, settings.random_seed) for name in settings.algorithms
-    }
+    fits = _fits(settings.algorithms, x_train, y_train, settings.random_seed, jobs=jobs)
     aucs = {
         name: _auc(y_hold, np.asarray(fit.estimator.decision_function(x_hold)))
         for name, fit in fits.items()
@@ -723,7 +776,9 @@ def _train(
     # Refit the chosen algorithm on all examples for scoring.
     final_spec = fit_spec(raw, settings, event_types, custom_all)
     x_all = final_spec.transform(raw)
-    final_fit = _fit(chosen, x_all, y_all, settings.random_seed, params=best.params)
+    final_fit = _fits(
+        (chosen,), x_all, y_all, settings.random_seed, params={chosen: best.params}, jobs=jobs
+    )[chosen]
     model = _model(final_fit, final_spec, x_all, settings)
     version = _version(settings, examples, raw)
     holdout = examples.loc[~train_rows, ["contact_id", "as_of", "label"]].assign(probability=hold_p)
@@ -834,6 +889,7 @@ def score(
     settings: PredictiveSettings | None,
     as_of: object,
     model: PredictiveModel | None,
+    jobs: int = 1,
 ) -> pd.DataFrame:
     """One row per current lead (see :func:`~lead_scoring.predictive.examples.current_leads`;
     ``settings.current_lead_stages``) as of ``as_of``, with the model's calibrated
@@ -841,7 +897,9 @@ def score(
     and negative factors (text and contribution in calibrated log-odds) and ``factors_text``.
 
     Features are computed with the model's own settings (windows, key pages...), as in
-    training. No model (None): an empty table with the same columns.
+    training. No model (None): an empty table with the same columns. Leads are scored in
+    parts of at most :data:`LEADS_PER_CHUNK`; ``jobs`` > 1 scores the parts on that many
+    processes (:mod:`~lead_scoring.predictive.parallel`), with the same result.
     """
     if model is None:
         return empty_scores()
@@ -849,7 +907,7 @@ def score(
     instant = as_timestamp(as_of)
     prepared = prepare(inputs)
     with threadpool_limits(limits=1):
-        return _score_prepared(prepared, settings, instant, model)
+        return _score_prepared(prepared, settings, instant, model, jobs)
 
 
 #: Leads scored at once (raw features, design matrix and explanations of this many leads in
@@ -862,6 +920,7 @@ def _score_prepared(
     settings: PredictiveSettings,
     instant: pd.Timestamp,
     model: PredictiveModel,
+    jobs: int = 1,
 ) -> pd.DataFrame:
     leads = current_leads(prepared, settings, instant)
     if leads.empty:
@@ -871,10 +930,14 @@ def _score_prepared(
     # each part reads only its leads' rows (the same features, without looking every event up
     # again for each part)
     inputs = contact_parts(prepared, leads["contact_id"], bounds)
-    frames = [
-        _score_leads(part, leads.iloc[start:stop].reset_index(drop=True), instant, model)
-        for part, (start, stop) in zip(inputs, itertools.pairwise(bounds), strict=True)
-    ]
+    frames = run_all(
+        _score_leads,
+        (
+            (part, leads.iloc[start:stop].reset_index(drop=True), instant, model)
+            for part, (start, stop) in zip(inputs, itertools.pairwise(bounds), strict=True)
+        ),
+        jobs if parts > 1 else 1,
+    )
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
