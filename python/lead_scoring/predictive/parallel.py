@@ -8,7 +8,8 @@ after another in this process returns, whatever ``jobs`` is.
 
 Processes, not threads: the fits hold Python's GIL for much of their work. The worker
 processes are joblib's ``loky`` workers (started fresh, not forked from a process that may
-run DuckDB threads) and are reused by later calls of the same process.
+run DuckDB threads). They stop after :data:`IDLE_SECONDS` without work, so that they do not
+hold the memory of their last pieces beside what the dbt run does next.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 T = TypeVar("T")
+
+#: Seconds a worker process waits for more pieces before it stops (joblib's default: 300).
+IDLE_SECONDS = 5
 
 
 def available_cores() -> int:
@@ -58,5 +62,7 @@ def run_all(function: Callable[..., T], tasks: Iterable[tuple[Any, ...]], jobs: 
     Tasks may be a generator: a few are taken ahead of the workers, not all at once."""
     if jobs <= 1:
         return [_single_threaded(function, args) for args in tasks]
-    runner = Parallel(n_jobs=jobs, backend="loky", pre_dispatch="n_jobs")
+    runner = Parallel(
+        n_jobs=jobs, backend="loky", pre_dispatch="n_jobs", idle_worker_timeout=IDLE_SECONDS
+    )
     return list(runner(delayed(_single_threaded)(function, args) for args in tasks))
