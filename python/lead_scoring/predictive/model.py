@@ -74,7 +74,7 @@ from lead_scoring.predictive.features import (
     streams_of,
 )
 from lead_scoring.predictive.inputs import PredictiveInputs, PreparedInputs, as_timestamp, prepare
-from lead_scoring.predictive.parallel import run_all
+from lead_scoring.predictive.parallel import released_workers, run_all
 from lead_scoring.predictive.rule_score import rule_scores_as_of
 from lead_scoring.predictive.settings import ALGORITHMS, PredictiveSettings
 
@@ -684,7 +684,7 @@ def train(
     > 1 runs the candidate fits on that many processes (:mod:`~lead_scoring.predictive.parallel`),
     with the same result.
     """
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), released_workers(jobs):
         return _train(inputs, settings, as_of, trained_at, jobs)
 
 
@@ -906,7 +906,7 @@ def score(
     settings = settings or model.settings
     instant = as_timestamp(as_of)
     prepared = prepare(inputs)
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), released_workers(jobs):
         return _score_prepared(prepared, settings, instant, model, jobs)
 
 

@@ -8,23 +8,22 @@ after another in this process returns, whatever ``jobs`` is.
 
 Processes, not threads: the fits hold Python's GIL for much of their work. The worker
 processes are joblib's ``loky`` workers (started fresh, not forked from a process that may
-run DuckDB threads). They stop after :data:`IDLE_SECONDS` without work, so that they do not
-hold the memory of their last pieces beside what the dbt run does next.
+run DuckDB threads). :func:`released_workers` stops them when a computation is done, so
+that they do not hold the memory of their last pieces beside what the dbt run does next.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from joblib import Parallel, delayed
+from joblib.externals.loky import get_reusable_executor
 from threadpoolctl import threadpool_limits
 
 T = TypeVar("T")
-
-#: Seconds a worker process waits for more pieces before it stops (joblib's default: 300).
-IDLE_SECONDS = 5
 
 
 def available_cores() -> int:
@@ -62,7 +61,19 @@ def run_all(function: Callable[..., T], tasks: Iterable[tuple[Any, ...]], jobs: 
     Tasks may be a generator: a few are taken ahead of the workers, not all at once."""
     if jobs <= 1:
         return [_single_threaded(function, args) for args in tasks]
-    runner = Parallel(
-        n_jobs=jobs, backend="loky", pre_dispatch="n_jobs", idle_worker_timeout=IDLE_SECONDS
-    )
+    runner = Parallel(n_jobs=jobs, backend="loky", pre_dispatch="n_jobs")
     return list(runner(delayed(_single_threaded)(function, args) for args in tasks))
+
+
+@contextmanager
+def released_workers(jobs: int) -> Iterator[None]:
+    """Stops the worker processes when the block ends (``jobs`` > 1). joblib keeps idle
+    workers for minutes, holding the memory of their last pieces; a short idle timeout instead
+    raced with new work. The workers are joblib's process-wide pool: blocks with ``jobs`` > 1
+    must not run at the same time in one process (the dbt models that use them run one after
+    the other)."""
+    try:
+        yield
+    finally:
+        if jobs > 1:
+            get_reusable_executor().shutdown(wait=True)
