@@ -1,14 +1,24 @@
 -- Every email event staging could not use, with the first check it failed.
 -- A rejected event's raw row is read again from its raw file, found by file and raw-row hash
 -- (the parsed model stores the hash, not the raw row: most rows are never rejected).
--- A table, unlike the other staging models: the raw rows are looked up and turned into JSON
--- once per build, not once per reader (its data tests and the reconciliation test each read
--- it; at a million contacts each read of the view took about a minute).
-{{ config(materialized='table') }}
+-- Incremental by raw file (rejected_event_rows): a run rewrites the rows of the files whose
+-- rejected rows changed and reads only those files again (a table rebuilt every run read every
+-- raw file again); the result is what a full rebuild gives (tests/python/test_incremental_dbt.py).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    on_schema_change='fail',
+    post_hook=["{{ delete_reject_files_not_rejected(
+        'select distinct source_file from ' ~ ref('base_email__email_events')
+        ~ ' where reject_reason is not null') }}"],
+) }}
 
 with
 
-email_events as (
+-- read by several CTEs of rejected_event_rows: inline_cte, so each reads only the columns and
+-- rows it needs (DuckDB otherwise copies every row and column of the table first)
+email_events as {{ inline_cte() }} (
 
     select * from {{ ref('base_email__email_events') }}
 
@@ -20,63 +30,21 @@ raw_email_events as {{ inline_cte() }} (
 
 ),
 
-rejected_email_events as (
+{% if is_incremental() %}
 
-    select * from email_events
-    where reject_reason is not null
+previous_rejects as (
 
-),
-
-rejected_email_events_keys as (
-
-    select distinct
-        source_file,
-        raw_record_hash
-    from rejected_email_events
+    select * from {{ this }}
 
 ),
 
-raw_email_events_hashed as {{ inline_cte() }} (
+{% endif %}
 
-    -- the raw rows with the hash the parsed model gave them (same macro)
-    select
-        filename as source_file,
-        {{ raw_row_hash('email', 'email_events') }} as raw_record_hash,
-        {{ raw_row_struct('email', 'email_events') }} as raw_record
-    from raw_email_events
-
-),
-
-rejected_email_events_raw as (
-
-    -- the raw row of each rejected row as JSON, by file and hash: identical copies share both,
-    -- so distinct keeps one (grouping by file and hash with any_value of the struct instead
-    -- took 39 s for the 5.6M rejected web rows of a million contacts; this, 11 s)
-    select distinct
-        raw_email_events_hashed.source_file,
-        raw_email_events_hashed.raw_record_hash,
-        {{ struct_to_json('raw_email_events_hashed.raw_record') }} as raw_record
-    from raw_email_events_hashed
-    inner join rejected_email_events_keys
-        on
-            raw_email_events_hashed.source_file = rejected_email_events_keys.source_file
-            and raw_email_events_hashed.raw_record_hash = rejected_email_events_keys.raw_record_hash
-
-),
+{{ rejected_event_rows('email', 'email_events', 'email_events', 'raw_email_events') }}
 
 final as (
 
-    select
-        'email_events' as source_table,
-        rejected_email_events.source_record_id,
-        rejected_email_events.reject_reason,
-        rejected_email_events_raw.raw_record
-    from rejected_email_events
-    -- left join: a row whose raw row is not found keeps its null raw_record (not_null test)
-    left join rejected_email_events_raw
-        on
-            rejected_email_events.source_file = rejected_email_events_raw.source_file
-            and rejected_email_events.raw_record_hash = rejected_email_events_raw.raw_record_hash
+    select * from rejected_event_rows
 
 )
 

@@ -1,14 +1,27 @@
 -- Every web row (events and identities) staging could not use, with the first check it failed.
 -- A rejected event's raw row is read again from its raw file, found by file and raw-row hash
 -- (the parsed model stores the hash, not the raw row: most rows are never rejected).
--- A table, unlike the other staging models: the raw rows are looked up and turned into JSON
--- once per build, not once per reader (its data tests and the reconciliation test each read
--- it; at a million contacts each read of the view took about a minute).
-{{ config(materialized='table') }}
+-- Incremental by raw file (rejected_event_rows): a run rewrites the event rows of the files
+-- whose rejected rows changed and reads only those files again (a table rebuilt every run read
+-- every raw file again); the result is what a full rebuild gives
+-- (tests/python/test_incremental_dbt.py). Identities are read as one table, not file by file:
+-- their rows (source_file null) are deleted by the pre-hook and written again by every run.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    on_schema_change='fail',
+    pre_hook=["{% if is_incremental() %}delete from {{ this }} where source_table = 'identities'{% endif %}"],
+    post_hook=["{{ delete_reject_files_not_rejected(
+        'select distinct source_file from ' ~ ref('base_web__web_events')
+        ~ ' where reject_reason is not null') }}"],
+) }}
 
 with
 
-web_events as (
+-- read by several CTEs of rejected_event_rows: inline_cte, so each reads only the columns and
+-- rows it needs (DuckDB otherwise copies every row and column of the table first)
+web_events as {{ inline_cte() }} (
 
     select * from {{ ref('base_web__web_events') }}
 
@@ -20,69 +33,27 @@ raw_web_events as {{ inline_cte() }} (
 
 ),
 
-rejected_web_events as (
-
-    select * from web_events
-    where reject_reason is not null
-
-),
-
-rejected_web_events_keys as (
-
-    select distinct
-        source_file,
-        raw_record_hash
-    from rejected_web_events
-
-),
-
-raw_web_events_hashed as {{ inline_cte() }} (
-
-    -- the raw rows with the hash the parsed model gave them (same macro)
-    select
-        filename as source_file,
-        {{ raw_row_hash('web', 'web_events') }} as raw_record_hash,
-        {{ raw_row_struct('web', 'web_events') }} as raw_record
-    from raw_web_events
-
-),
-
-rejected_web_events_raw as (
-
-    -- the raw row of each rejected row as JSON, by file and hash: identical copies share both,
-    -- so distinct keeps one (grouping by file and hash with any_value of the struct instead
-    -- took 39 s for the 5.6M rejected web rows of a million contacts; this, 11 s)
-    select distinct
-        raw_web_events_hashed.source_file,
-        raw_web_events_hashed.raw_record_hash,
-        {{ struct_to_json('raw_web_events_hashed.raw_record') }} as raw_record
-    from raw_web_events_hashed
-    inner join rejected_web_events_keys
-        on
-            raw_web_events_hashed.source_file = rejected_web_events_keys.source_file
-            and raw_web_events_hashed.raw_record_hash = rejected_web_events_keys.raw_record_hash
-
-),
-
 identities as (
 
     select * from {{ ref('base_web__identities') }}
 
 ),
 
+{% if is_incremental() %}
+
+previous_rejects as (
+
+    select * from {{ this }}
+
+),
+
+{% endif %}
+
+{{ rejected_event_rows('web', 'web_events', 'web_events', 'raw_web_events') }}
+
 rejected_rows as (
 
-    select
-        'web_events' as source_table,
-        rejected_web_events.source_record_id,
-        rejected_web_events.reject_reason,
-        rejected_web_events_raw.raw_record
-    from rejected_web_events
-    -- left join: a row whose raw row is not found keeps its null raw_record (not_null test)
-    left join rejected_web_events_raw
-        on
-            rejected_web_events.source_file = rejected_web_events_raw.source_file
-            and rejected_web_events.raw_record_hash = rejected_web_events_raw.raw_record_hash
+    select * from rejected_event_rows
 
     union all
 
@@ -90,7 +61,10 @@ rejected_rows as (
         'identities' as source_table,
         source_record_id,
         reject_reason,
-        raw_record
+        raw_record,
+        -- typed by the event rows above
+        null as source_file,
+        null as raw_record_hash
     from identities
     where reject_reason is not null
 
