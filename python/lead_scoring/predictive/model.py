@@ -258,10 +258,11 @@ def _fits(
         for algorithm in algorithms
     }
     folds = list(_folds(y, seed).split(x, y))
-    candidates = [(algorithm, grid) for algorithm in algorithms for grid in grids[algorithm]]
+    # (algorithm, hyperparameters) pairs, each fitted on every fold
+    candidates = [(algorithm, hyper) for algorithm in algorithms for hyper in grids[algorithm]]
     pieces: list[tuple[Any, ...]] = [
-        (algorithm, grid, seed, x, y, fit_rows, test_rows)
-        for algorithm, grid in candidates
+        (algorithm, candidate, seed, x, y, fit_rows, test_rows)
+        for algorithm, candidate in candidates
         for fit_rows, test_rows in folds
     ]
     # with every algorithm's hyperparameters given, its final fit needs no comparison: it
@@ -277,24 +278,28 @@ def _fits(
     )
     logits = iter(results[: len(pieces)])
     chosen: dict[str, tuple[float, dict[str, Any], np.ndarray]] = {}
-    for algorithm, grid in candidates:
+    for algorithm, candidate in candidates:
         oof = np.zeros(len(y))
         for _, test_rows in folds:
             oof[test_rows] = next(logits)
         loss = log_loss(y, _sigmoid(oof), labels=[0, 1])
         best = chosen.get(algorithm)
         if best is None or loss < best[0] - 1e-12:
-            chosen[algorithm] = (loss, grid, oof)
-    estimators = results[len(pieces) :] or run_all(
-        _piece,
-        [(_fitted, (algorithm, chosen[algorithm][1], seed, x, y)) for algorithm in algorithms],
-        jobs,
+            chosen[algorithm] = (loss, candidate, oof)
+    estimators = (
+        results[len(pieces) :]
+        if known
+        else run_all(
+            _piece,
+            [(_fitted, (algorithm, chosen[algorithm][1], seed, x, y)) for algorithm in algorithms],
+            jobs,
+        )
     )
     out = {}
     for algorithm, estimator in zip(algorithms, estimators, strict=True):
-        _, grid, oof = chosen[algorithm]
+        _, hyper, oof = chosen[algorithm]
         slope, intercept = _platt(oof, y)
-        out[algorithm] = _Fit(algorithm, estimator, slope, intercept, grid)
+        out[algorithm] = _Fit(algorithm, estimator, slope, intercept, hyper)
     return out
 
 
