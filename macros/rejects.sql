@@ -6,8 +6,9 @@
 {% macro rejected_event_rows(source_name, table_name, checked_events, raw_events) -%}
     {#- The CTEs of a rejects model incremental by raw file, after its import CTEs
         `checked_events` (the staged-event checks: `source_file`, `raw_record_hash`,
-        `source_record_id`, `reject_reason`; declared with inline_cte(): several CTEs read it), `raw_events` (the file source
-        `source_name`.`table_name`, declared with inline_cte()) and, on an incremental run,
+        `source_record_id`, `reject_reason`; declared with inline_cte(): several CTEs read
+        it), `raw_events` (the file source `source_name`.`table_name`, declared with
+        inline_cte()) and, on an incremental run,
         `previous_rejects` (the model's rows before this run). Defines `rejected_event_rows`:
         the rejected rows of `table_name` to write, with their raw row as JSON - on a first or
         full-refresh run every file's; else only the rows of the files whose rejected rows
