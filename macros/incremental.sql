@@ -5,9 +5,17 @@
 {% macro delete_missing_source_files(source_relation) -%}
     {#- Post-hook of a model incremental by raw file: rows of files no longer in the source
         folder are deleted, so the model always holds exactly the current raw rows. -#}
+    {{ delete_rows_of_files_not_in('select distinct filename from ' ~ source_relation) }}
+{%- endmacro %}
+
+
+{% macro delete_rows_of_files_not_in(files_sql) -%}
+    {#- Post-hook of a model keyed by raw file (`source_file`): deletes the rows of every file
+        the query `files_sql` (one column of file paths) does not return. Rows whose
+        source_file is null are kept. -#}
     delete from {{ this }}
     where source_file not in (
-        select distinct filename from {{ source_relation }}
+        {{ files_sql }}
     )
 {%- endmacro %}
 

@@ -9,7 +9,7 @@
     incremental_strategy='delete+insert',
     unique_key='source_file',
     on_schema_change='fail',
-    post_hook=["{{ delete_reject_files_not_rejected(
+    post_hook=["{{ delete_rows_of_files_not_in(
         'select distinct source_file from ' ~ ref('base_email__email_events')
         ~ ' where reject_reason is not null') }}"],
 ) }}

@@ -12,7 +12,7 @@
     unique_key='source_file',
     on_schema_change='fail',
     pre_hook=["{% if is_incremental() %}delete from {{ this }} where source_table = 'identities'{% endif %}"],
-    post_hook=["{{ delete_reject_files_not_rejected(
+    post_hook=["{{ delete_rows_of_files_not_in(
         'select distinct source_file from ' ~ ref('base_web__web_events')
         ~ ' where reject_reason is not null') }}"],
 ) }}
