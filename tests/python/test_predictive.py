@@ -35,12 +35,17 @@ from lead_scoring.predictive import (
     train,
     training_examples,
 )
-from lead_scoring.predictive.dbt import CONFIG_REFS, as_of_from_config, inputs_from_refs
+from lead_scoring.predictive.dbt import (
+    CONFIG_REFS,
+    as_of_from_config,
+    inputs_from_refs,
+    jobs_from_config,
+)
 from lead_scoring.predictive.explain import describe, text_values
 from lead_scoring.predictive.features import CONTACT_TABLES, Stream, contact_parts, streams_of
 from lead_scoring.predictive.inputs import is_in
 from lead_scoring.predictive.model import _Describer, _Row
-from lead_scoring.predictive.parallel import available_cores, resolve_jobs, run_all
+from lead_scoring.predictive.parallel import available_cores, run_all
 from lead_scoring.predictive.rule_score import rule_scores_as_of
 from lead_scoring.scoring import Group, Rule, RuleValue, Score, ScoringConfig
 
@@ -653,12 +658,12 @@ def test_run_all_keeps_task_order_on_processes() -> None:
 
 @pytest.mark.parametrize("value", [None, "", "0", 0])
 def test_jobs_default_to_one_per_core(value: object) -> None:
-    assert resolve_jobs(value) == available_cores() >= 1
+    assert jobs_from_config(value) == available_cores() >= 1
 
 
 def test_jobs_given_are_kept() -> None:
-    assert resolve_jobs("3") == 3
-    assert resolve_jobs(1) == 1
+    assert jobs_from_config("3") == 3
+    assert jobs_from_config(1) == 1
 
 
 @pytest.mark.parametrize("value", ["-1", "two", "1.5", True])
@@ -666,7 +671,7 @@ def test_bad_jobs_are_named(value: object) -> None:
     with pytest.raises(
         ValueError, match=r"predictive_jobs must be a whole number >= 0.*" + re.escape(repr(value))
     ):
-        resolve_jobs(value)
+        jobs_from_config(value)
 
 
 def test_contact_parts_keep_each_parts_rows_in_order(world: PredictiveInputs) -> None:

@@ -12,9 +12,13 @@ what is missing, and no model (the predictive scores are then empty).
 import json
 
 from lead_scoring.predictive import PredictiveSettings, model_card_frame, train
-from lead_scoring.predictive.dbt import as_of_from_config, previous_card, training_inputs
+from lead_scoring.predictive.dbt import (
+    as_of_from_config,
+    jobs_from_config,
+    previous_card,
+    training_inputs,
+)
 from lead_scoring.predictive.model import package_version
-from lead_scoring.predictive.parallel import resolve_jobs
 from lead_scoring.predictive.retrain import decide, with_decision
 
 
@@ -44,7 +48,7 @@ def model(dbt, session):
     }
     settings = PredictiveSettings.from_mapping(json.loads(dbt.config.get("predictive_settings")))
     as_of = as_of_from_config(dbt.config.get("as_of"))
-    jobs = resolve_jobs(dbt.config.get("predictive_jobs"))
+    jobs = jobs_from_config(dbt.config.get("predictive_jobs"))
     previous = previous_card(dbt, session)
     decision = decide(previous, settings, as_of, package_version())
     if not decision.retrain:

@@ -7,8 +7,7 @@ events), call lead_scoring.predictive.score, return.
 import json
 
 from lead_scoring.predictive import PredictiveSettings, model_from_frame, score
-from lead_scoring.predictive.dbt import as_of_from_config, scoring_inputs
-from lead_scoring.predictive.parallel import resolve_jobs
+from lead_scoring.predictive.dbt import as_of_from_config, jobs_from_config, scoring_inputs
 
 
 def model(dbt, session):
@@ -25,5 +24,5 @@ def model(dbt, session):
     as_of = as_of_from_config(dbt.config.get("as_of"))
     inputs = scoring_inputs(relations, settings, as_of, fitted)
     return score(
-        inputs, settings, as_of, fitted, jobs=resolve_jobs(dbt.config.get("predictive_jobs"))
+        inputs, settings, as_of, fitted, jobs=jobs_from_config(dbt.config.get("predictive_jobs"))
     )

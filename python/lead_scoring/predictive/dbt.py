@@ -28,6 +28,7 @@ from lead_scoring.predictive.inputs import (
     config_from_frames,
     prepare,
 )
+from lead_scoring.predictive.parallel import available_cores
 from lead_scoring.predictive.reading import (
     CUSTOM_PROPERTY_COLUMNS,
     EVENT_COLUMNS,
@@ -237,9 +238,31 @@ def previous_card(dbt: Any, session: Any) -> pd.DataFrame | None:
     return to_frame(session.sql(f"select * from {dbt.this}"))
 
 
+def _is_unset(value: object) -> bool:
+    """A dbt var/config value left unset: None, or text that is blank or ``none`` (what
+    ``{{ var(...) }}`` renders a null var as)."""
+    return value is None or (isinstance(value, str) and value.strip().lower() in ("", "none"))
+
+
 def as_of_from_config(value: object) -> pd.Timestamp:
     """The as-of instant from a dbt var/config value: blank or None = now (UTC), else a date
     or timestamp (naive = UTC), as the ``as_of`` var of the SQL models."""
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+    if _is_unset(value):
         return as_timestamp(datetime.now(UTC))
     return as_timestamp(value)
+
+
+def jobs_from_config(value: object) -> int:
+    """The number of processes from the ``predictive_jobs`` var/config value: a positive whole
+    number as given, ``0`` (or blank / None) one per available core
+    (:func:`~lead_scoring.predictive.parallel.available_cores`). Anything else raises
+    ``ValueError`` naming the value."""
+    if _is_unset(value):
+        return available_cores()
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise ValueError(
+            f"predictive_jobs must be a whole number >= 0 (0 = one process per core), got {value!r}"
+        )
+    jobs = int(text)
+    return available_cores() if jobs == 0 else jobs

@@ -34,21 +34,6 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def resolve_jobs(value: object) -> int:
-    """The number of processes for a ``jobs`` setting: a positive whole number as given,
-    ``0`` (or blank / None) one per available core. Anything else raises ``ValueError``
-    naming the value."""
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-        return available_cores()
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit():
-        raise ValueError(
-            f"predictive_jobs must be a whole number >= 0 (0 = one process per core), got {value!r}"
-        )
-    jobs = int(text)
-    return available_cores() if jobs == 0 else jobs
-
-
 def _single_threaded(function: Callable[..., T], args: tuple[Any, ...]) -> T:
     with threadpool_limits(limits=1):
         return function(*args)
