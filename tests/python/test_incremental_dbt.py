@@ -20,7 +20,9 @@ events are held back as new files, one warehouse refreshed incrementally through
 
 The staged events (base_*_events) are incremental too: a refresh evaluates again only the
 duplicate groups that may have changed. After steps 2 to 6 every compared relation equals a
-full-refresh build into a new file.
+full-refresh build into a new file. The predictive scores (incremental by lead) are compared
+instead with scoring every lead again with the warehouse's own model: a run may keep a recent
+model, so a full rebuild, which trains, need not have the same one.
 """
 
 from __future__ import annotations
@@ -33,20 +35,33 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from dbt_harness import DBT, scratch_project
 
 from lead_scoring.demo.generator import generate
+from lead_scoring.predictive import PredictiveSettings, model_from_frame, score
+from lead_scoring.predictive.dbt import REQUIRED_REFS, inputs_from_refs
 
 pytestmark = pytest.mark.dbt
 
 AS_OF = "2026-06-30"
 LATER_AS_OF = "2026-07-20"
+#: The project's predictive settings, with few enough examples needed for this small demo.
+PREDICTIVE = {
+    "start_stage": "mql",
+    "end_stage": "sql",
+    "conversion_window_days": 30,
+    "min_examples_per_class": 5,
+    "rule_score_id": "contact_lead_score",
+}
 EVENT_TABLES = ("email_events", "web_events", "sales_activities")
 HELD_BACK = 0.05
-#: Everything the event parsing feeds, up to the score marts and the rejects.
+#: Everything the event parsing feeds, up to the score marts, the rejects and the predictive
+#: scores.
 SELECTOR = [
+    "+int_predictive_scores",
     "+lead_scores",
     "+score_rule_breakdown",
     "+stg_web__rejects",
@@ -224,7 +239,8 @@ class Warehouse:
         command = [str(DBT), *args, "--project-dir", str(self.project)]
         command += ["--profiles-dir", str(self.project), "--target", "ci", "--quiet"]
         if args[0] == "run":
-            command += ["--select", *SELECTOR, "--vars", json.dumps({"as_of": as_of})]
+            variables = {"as_of": as_of, "predictive": PREDICTIVE}
+            command += ["--select", *SELECTOR, "--vars", json.dumps(variables)]
         result = subprocess.run(command, cwd=self.project, env=env, capture_output=True, text=True)
         assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
 
@@ -270,6 +286,29 @@ def _parsed_loads(database: Path) -> dict[str, dict[str, tuple[int, str]]]:
     return loads
 
 
+def _predictive_differences(database: Path, as_of: str) -> tuple[int, int]:
+    """(rows of int_predictive_scores, rows not the same as scoring every current lead again
+    with the warehouse's model and tables): the incremental predictive scores are never
+    stale. The model itself is kept between runs (retrain_after_days), so it is not compared
+    with a full rebuild's."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        relations = {ref: con.sql(f"select * from {ref}").df() for ref in REQUIRED_REFS.values()}
+        model = model_from_frame(con.sql("select * from int_predictive_model").df())
+        table = con.sql("select * exclude (inputs_hash) from int_predictive_scores").df()
+    settings = PredictiveSettings.from_mapping(PREDICTIVE)
+    expected = score(inputs_from_refs(relations), settings, as_of, model)
+    merged = table.merge(expected, on="contact_id", how="outer", suffixes=("", "_all"))
+    differs = pd.Series(False, index=merged.index)
+    for column in expected.columns.drop("contact_id"):
+        a, b = merged[column], merged[f"{column}_all"]
+        if pd.api.types.is_float_dtype(a) or pd.api.types.is_float_dtype(b):
+            same = (a - b).abs() <= 1e-12
+        else:
+            same = a.astype("object") == b.astype("object")
+        differs |= ~(same | (a.isna() & b.isna()))
+    return len(table), int(differs.sum())
+
+
 def _scores(database: Path) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(
@@ -300,16 +339,19 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out["loads_new_files"] = _parsed_loads(database)
     out["diff_new_files"] = _differences(database, warehouse.full_refresh(root / "full_2.duckdb"))
     out["scores_new_files"] = _scores(database)
+    out["predictive_new_files"] = _predictive_differences(database, AS_OF)
 
     warehouse.dbt(database, "run")
     out["loads_rerun"] = _parsed_loads(database)
     out["scores_rerun"] = _scores(database)
+    out["predictive_rerun"] = _predictive_differences(database, AS_OF)
 
     _edit_config(project / "seeds")
     warehouse.dbt(database, "seed")
     warehouse.dbt(database, "run", as_of=LATER_AS_OF)
     out["loads_config"] = _parsed_loads(database)
     out["scores_config"] = _scores(database)
+    out["predictive_config"] = _predictive_differences(database, LATER_AS_OF)
     full_config = warehouse.full_refresh(root / "full_4.duckdb", as_of=LATER_AS_OF)
     out["diff_config"] = _differences(database, full_config)
 
@@ -321,6 +363,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out["email_rows_rewritten"] = kept.num_rows // 2
     warehouse.dbt(database, "run", as_of=LATER_AS_OF)
     out["loads_files_changed"] = _parsed_loads(database)
+    out["predictive_files_changed"] = _predictive_differences(database, LATER_AS_OF)
     full_changed = warehouse.full_refresh(root / "full_5.duckdb", as_of=LATER_AS_OF)
     out["diff_files_changed"] = _differences(database, full_changed)
 
@@ -328,6 +371,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     _change_crm_and_redeliver(raw)
     warehouse.dbt(database, "run", as_of=LATER_AS_OF)
     out["reasons_after_crm"] = _reasons(database)
+    out["predictive_crm_changed"] = _predictive_differences(database, LATER_AS_OF)
     full_crm = warehouse.full_refresh(root / "full_6.duckdb", as_of=LATER_AS_OF)
     out["diff_crm_changed"] = _differences(database, full_crm)
     return out
@@ -379,3 +423,10 @@ def test_crm_changes_and_redelivered_events_are_applied(runs: dict[str, object])
     assert after["unknown_contact"] > before.get("unknown_contact", 0)
     assert after["unidentified_visitor"] < before["unidentified_visitor"]
     assert runs["diff_crm_changed"] == dict.fromkeys(COMPARED, 0)
+
+
+def test_incremental_predictive_scores_equal_scoring_every_lead(runs: dict[str, object]) -> None:
+    steps = ("new_files", "rerun", "config", "files_changed", "crm_changed")
+    results = {step: runs[f"predictive_{step}"] for step in steps}
+    assert all(rows > 0 for rows, _ in results.values()), results  # a model was trained
+    assert {step: differing for step, (_, differing) in results.items()} == dict.fromkeys(steps, 0)

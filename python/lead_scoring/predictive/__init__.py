@@ -17,7 +17,7 @@ and the fitted model travels between models as text (:func:`serialize`).
     drift = drift_profile(inputs, settings, "2026-06-30", model_from_frame(card))  # for PSI
 
 See docs in each module: ``settings``, ``inputs``, ``examples``, ``features``, ``model``,
-``drift``.
+``drift``, ``rescoring`` (incremental scoring).
 """
 
 from lead_scoring.predictive.drift import (

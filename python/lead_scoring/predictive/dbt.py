@@ -9,17 +9,23 @@ the relations here, keyed by ref name.
   use - only the columns the computation reads, and of the events (and property values) only
   the rows it can read, with compact types (:mod:`lead_scoring.predictive.reading`). Same
   results as on whole tables, in a fraction of the memory.
+- :func:`scores_to_write`: what an (incremental) run of int_predictive_scores writes - the
+  leads whose inputs changed, scored again, and the leads gone
+  (:mod:`lead_scoring.predictive.rescoring`); :func:`previous_hashes` reads the table's.
 - :func:`inputs_from_refs`: every table whole (tests, ad-hoc use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from lead_scoring.predictive.examples import current_leads
 from lead_scoring.predictive.inputs import (
     COMPANY_COLUMNS,
     CONTACT_COLUMNS,
@@ -27,7 +33,9 @@ from lead_scoring.predictive.inputs import (
     as_timestamp,
     config_from_frames,
     prepare,
+    prepare_events,
 )
+from lead_scoring.predictive.model import PredictiveModel, empty_scores, score_leads
 from lead_scoring.predictive.parallel import available_cores
 from lead_scoring.predictive.reading import (
     CUSTOM_PROPERTY_COLUMNS,
@@ -37,17 +45,22 @@ from lead_scoring.predictive.reading import (
     STAGE_CHANGE_COLUMNS,
     Scope,
     columns_of,
+    digest_scoped,
     drift_scope,
     read_frame,
     read_scoped,
     scoring_scope,
     training_scopes,
 )
+from lead_scoring.predictive.rescoring import (
+    INPUTS_HASH,
+    context_key,
+    input_hashes,
+    only_contacts,
+    rescore,
+)
 from lead_scoring.predictive.settings import PredictiveSettings
 from lead_scoring.scoring import ScoringConfig
-
-if TYPE_CHECKING:
-    from lead_scoring.predictive.model import PredictiveModel
 
 #: PredictiveInputs field -> dbt model / seed it is read from.
 REQUIRED_REFS: Mapping[str, str] = {
@@ -213,6 +226,71 @@ def scoring_inputs(
     )
     events = _events(relations[REQUIRED_REFS["events"]], EVENT_COLUMNS, scope)
     return PredictiveInputs(**tables, events=events)
+
+
+def scores_to_write(
+    relations: Mapping[str, Any],
+    settings: PredictiveSettings | None,
+    as_of: object,
+    model: PredictiveModel | None,
+    previous: pd.DataFrame | None = None,
+    jobs: int = 1,
+) -> pd.DataFrame:
+    """What a run of int_predictive_scores writes (:func:`~.rescoring.rescore`): every current
+    lead scored as of ``as_of`` with ``model`` when ``previous`` is None; else (the table's
+    ``contact_id`` and ``inputs_hash``, :func:`previous_hashes`) only the leads whose inputs or
+    context changed, plus a row with only the ``contact_id`` of each lead gone. Each lead's
+    events are digested in the database (:func:`~.reading.digest_scoped`) and only the leads
+    scored again have theirs read. No model: no lead (every previous row is gone)."""
+    _check_refs(relations)
+    tables = _small_tables(relations)
+    if model is None:
+        no_leads = pd.DataFrame({"contact_id": pd.Series(dtype="object")})
+        return rescore(no_leads, np.zeros(0, dtype="int64"), previous, lambda _: empty_scores())
+    settings = settings or model.settings
+    instant = as_timestamp(as_of)
+    prepared = prepare(PredictiveInputs(**tables))
+    leads = current_leads(prepared, settings, instant)
+    scope = scoring_scope(prepared, settings, instant, model.settings, leads)
+    if not scope.keys.equals(pd.Index(leads["contact_id"], dtype="object")):
+        raise AssertionError("the scoring scope's keys are not the current leads in order")
+    events = relations[REQUIRED_REFS["events"]]
+    digests = digest_scoped(events, EVENT_COLUMNS, scope, time_column="occurred_at")
+    hashes = input_hashes(prepared, leads, digests, context_key(model, settings, instant))
+
+    def score_some(contact_ids: pd.Index) -> pd.DataFrame:
+        wanted = scope.keys.get_indexer(contact_ids)
+        assert scope.since is not None and scope.until is not None
+        narrowed = Scope(contact_ids, scope.since[wanted], scope.until[wanted])
+        some = leads.iloc[wanted]
+        # every computation is per lead: only these leads' rows and events (the prepared
+        # tables narrowed, when not every lead is scored again)
+        narrowed_tables = {} if len(wanted) == len(leads) else only_contacts(prepared, contact_ids)
+        read = prepare_events(_events(events, EVENT_COLUMNS, narrowed))
+        narrowed_inputs = replace(prepared, **narrowed_tables, events=read)
+        return score_leads(narrowed_inputs, some, instant, model, jobs)
+
+    return rescore(leads, hashes, previous, score_some)
+
+
+def previous_hashes(dbt: Any, session: Any) -> pd.DataFrame | None:
+    """In an incremental run of int_predictive_scores, the table's ``contact_id`` and
+    ``inputs_hash`` (nullable Int64: null on every row of a table built before the column
+    existed, so each lead is scored again); None on a first or full-refresh run."""
+    if not getattr(dbt, "is_incremental", False):
+        return None
+    has_hash = INPUTS_HASH in columns_of(session.sql(f"select * from {dbt.this} limit 0"))
+    hashed = f"{INPUTS_HASH} is not null" if has_hash else "false"
+    frame = to_frame(
+        session.sql(
+            f"select contact_id, {hashed} as is_hashed, "
+            f"{f'coalesce({INPUTS_HASH}, 0)' if has_hash else '0'} as {INPUTS_HASH} "
+            f"from {dbt.this}"
+        )
+    )
+    values = pd.array(frame[INPUTS_HASH].to_numpy(dtype="int64"), dtype="Int64")
+    values[~frame["is_hashed"].to_numpy(dtype=bool)] = pd.NA
+    return pd.DataFrame({"contact_id": frame["contact_id"].astype("object"), INPUTS_HASH: values})
 
 
 def drift_inputs(

@@ -315,6 +315,14 @@ def _events(frame: pd.DataFrame, properties: set[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def prepare_events(
+    events: pd.DataFrame | None, properties: Sequence[str] | set[str] = ()
+) -> pd.DataFrame:
+    """The events as :func:`prepare` checks and normalises them (None: no events), keeping the
+    event properties in ``properties`` too."""
+    return _events(_check("events", events, required=False), set(properties))
+
+
 def config_from_frames(tables: Mapping[str, pd.DataFrame]) -> ScoringConfig:
     """A scoring configuration from its six seed tables as DataFrames (keyed by seed name,
     with or without ``.csv``), read exactly as :func:`~lead_scoring.scoring.load_config` reads
@@ -366,7 +374,7 @@ def prepare(inputs: PredictiveInputs) -> PreparedInputs:
             _check("custom_properties", inputs.custom_properties, required=False)
         ),
         stage_changes=_stage_changes(_check("stage_changes", inputs.stage_changes, required=False)),
-        events=_events(_check("events", inputs.events, required=False), event_properties),
+        events=prepare_events(inputs.events, event_properties),
         scoring_config=config,
         property_values=property_values,
         list_memberships=memberships,

@@ -911,8 +911,7 @@ def score(
     settings = settings or model.settings
     instant = as_timestamp(as_of)
     prepared = prepare(inputs)
-    with threadpool_limits(limits=1), released_workers(jobs):
-        return _score_prepared(prepared, settings, instant, model, jobs)
+    return score_leads(prepared, current_leads(prepared, settings, instant), instant, model, jobs)
 
 
 #: Leads scored at once (raw features, design matrix and explanations of this many leads in
@@ -920,39 +919,44 @@ def score(
 LEADS_PER_CHUNK = 50_000
 
 
-def _score_prepared(
+def score_leads(
     prepared: PreparedInputs,
-    settings: PredictiveSettings,
+    leads: pd.DataFrame,
     instant: pd.Timestamp,
     model: PredictiveModel,
     jobs: int = 1,
 ) -> pd.DataFrame:
-    leads = current_leads(prepared, settings, instant)
+    """:func:`score`'s rows of ``leads`` (rows of
+    :func:`~lead_scoring.predictive.examples.current_leads`, any of them): every computation
+    is per lead, so a lead's row is the same whichever other leads are scored with it, and
+    ``prepared`` need only hold the rows of these leads (:mod:`~.rescoring`)."""
     if leads.empty:
         return empty_scores()
+    leads = leads.reset_index(drop=True)
     parts = math.ceil(len(leads) / LEADS_PER_CHUNK)
     bounds = np.linspace(0, len(leads), parts + 1).round().astype(int)
-    # each part reads only its leads' rows (the same features, without looking every event up
-    # again for each part)
-    inputs = contact_parts(prepared, leads["contact_id"], bounds)
-    frames = run_all(
-        _score_leads,
-        (
-            (part, leads.iloc[start:stop].reset_index(drop=True), instant, model)
-            for part, (start, stop) in zip(inputs, itertools.pairwise(bounds), strict=True)
-        ),
-        jobs if parts > 1 else 1,
-    )
+    with threadpool_limits(limits=1), released_workers(jobs):
+        # each part reads only its leads' rows (the same features, without looking every event
+        # up again for each part)
+        inputs = contact_parts(prepared, leads["contact_id"], bounds)
+        frames = run_all(
+            _score_part,
+            (
+                (part, leads.iloc[start:stop].reset_index(drop=True), instant, model)
+                for part, (start, stop) in zip(inputs, itertools.pairwise(bounds), strict=True)
+            ),
+            jobs if parts > 1 else 1,
+        )
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def _score_leads(
+def _score_part(
     prepared: PreparedInputs,
     leads: pd.DataFrame,
     instant: pd.Timestamp,
     model: PredictiveModel,
 ) -> pd.DataFrame:
-    """:func:`score` of some leads (every computation is per lead)."""
+    """:func:`score_leads` of one part of the leads."""
     raw = raw_features(
         prepared, leads, model.settings, model.spec.event_types, model.spec.custom_names
     )

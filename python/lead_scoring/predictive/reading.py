@@ -420,6 +420,94 @@ def read_scoped(
     return ScopedRead(frame, None if event_types_before is None else tuple(sorted(types)))
 
 
+@dataclass(frozen=True)
+class Digests:
+    """Per key of a scope (in its order): how many rows there are (``counts``, int64) and a
+    digest of them (``digests``, uint64: the sum modulo 2**64 of a 64-bit hash of each row, so
+    row order does not matter and copies count)."""
+
+    counts: np.ndarray
+    digests: np.ndarray
+
+
+def _summed_per_key(
+    raw_keys: pd.Series, counts: np.ndarray, digests: np.ndarray, keys: pd.Index
+) -> Digests:
+    """Rows (or groups) summed per key of ``keys`` their raw key normalises to."""
+    position = _key_positions(raw_keys, keys)
+    inside = position >= 0
+    total_counts = np.zeros(len(keys), dtype="int64")
+    total_digests = np.zeros(len(keys), dtype="uint64")
+    np.add.at(total_counts, position[inside], counts[inside].astype("int64"))
+    np.add.at(total_digests, position[inside], digests[inside].astype("uint64"))  # wraps
+    return Digests(total_counts, total_digests)
+
+
+def _sql_digests(
+    relation: Any, columns: list[str], scope: Scope, key_column: str, time_column: str | None
+) -> Digests | None:
+    kinds = _kinds(relation)
+    if kinds.get(key_column) != "VARCHAR":
+        return None
+    conditions = []
+    if time_column is not None and scope.has_windows:
+        upper, lower = scope.latest(), scope.earliest()
+        for bound, op in ((upper, "<="), (lower, ">=")):
+            if bound is not None:
+                condition = _timestamp_bound(relation, time_column, bound, op)
+                if condition is None:
+                    return None
+                conditions.append(condition)
+    key = _quoted(key_column)
+    hashed = ", ".join(_quoted(c) for c in columns)
+    sql = (
+        f"select {key} as scope_key, count(*) as row_count, "
+        f"cast(sum(hash({hashed})) % 18446744073709551616 as ubigint) as row_digest "
+        f"from digested_rows {'where ' + ' and '.join(conditions) if conditions else ''} "
+        f"group by {key}"
+    )
+    try:
+        groups = relation.project(hashed).query("digested_rows", sql).df()
+    except Exception:  # any DuckDB failure: the caller digests what it reads
+        return None
+    return _summed_per_key(
+        groups["scope_key"].astype("category"),
+        groups["row_count"].to_numpy(),
+        groups["row_digest"].to_numpy(dtype="uint64"),
+        scope.keys,
+    )
+
+
+def digest_scoped(
+    relation: Any,
+    columns: Sequence[str],
+    scope: Scope,
+    key_column: str = "contact_id",
+    time_column: str | None = None,
+) -> Digests:
+    """Per key of ``scope``, the rows :func:`read_scoped` with the same arguments returns for
+    it, counted and digested (:class:`Digests`) over ``columns`` (those the relation has):
+    equal digests mean the same rows, up to 64-bit hash collisions.
+
+    A DuckDB relation (text key) is counted and hashed in SQL, no row reaching Python, over a
+    superset of those rows: every row of the key inside the scope's overall time bounds rather
+    than its own window (for a scope whose keys share one window, as scoring's, the same rows).
+    Any other relation is read (:func:`read_scoped`) and its rows hashed by pandas. The two
+    digest differently: compare digests of one engine only."""
+    present = columns_of(relation)
+    wanted = [c for c in dict.fromkeys([key_column, *columns, time_column]) if c in present]
+    if _is_duckdb(relation):
+        digests = _sql_digests(relation, wanted, scope, key_column, time_column)
+        if digests is not None:
+            return digests
+    frame = read_scoped(relation, wanted, scope, key_column, time_column).frame
+    hashes = pd.util.hash_pandas_object(frame[wanted], index=False).to_numpy(dtype="uint64")
+    ones = np.ones(len(frame), dtype="int64")
+    key = frame[key_column]
+    categorical = key if isinstance(key.dtype, pd.CategoricalDtype) else key.astype("category")
+    return _summed_per_key(categorical, ones, hashes, scope.keys)
+
+
 # ---------------------------------------------------------------------------------------------
 # What each computation reads
 
@@ -459,10 +547,12 @@ def scoring_scope(
     settings: PredictiveSettings,
     as_of: pd.Timestamp,
     model_settings: PredictiveSettings,
+    leads: pd.DataFrame | None = None,
 ) -> Scope:
     """The events :func:`~lead_scoring.predictive.model.score` reads: the current leads'
-    (``settings.current_lead_stages``) within the model's recency cap before ``as_of``."""
-    leads = current_leads(prepared, settings, as_of)
+    (``settings.current_lead_stages``) within the model's recency cap before ``as_of``
+    (``leads``: those leads when already known, :func:`current_leads`)."""
+    leads = current_leads(prepared, settings, as_of) if leads is None else leads
     since = pd.Series(as_of - _lookback(model_settings), index=leads.index)
     return Scope.of(leads["contact_id"], since, pd.Series(as_of, index=leads.index))
 
