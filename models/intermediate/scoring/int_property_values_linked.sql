@@ -1,13 +1,20 @@
 -- The property values a rule of a scored object can test: its own, and those of the
 -- associated objects (contact -> its primary company and its deals; deal -> its company).
 -- One row per (scored object, record, property object, property, value).
+-- Only the properties some rule names (of any score, any kind, names compared trimmed and
+-- case-insensitively): no other value can match a rule, and the table is a fraction of
+-- every property of every record.
 -- A table: read by every property rule.
 {{ config(materialized='table') }}
 
 with
 
-property_values as (
+unpivoted_values as (
     select * from {{ ref('int_property_values_unpivoted') }}
+),
+
+score_rules as (
+    select * from {{ ref('score_rules') }}
 ),
 
 contacts as (
@@ -20,6 +27,19 @@ deals as (
 
 deal_contacts as (
     select * from {{ ref('stg_crm__deal_contact_associations') }}
+),
+
+rule_properties as (
+    select distinct lower(trim(property_name)) as property_name
+    from score_rules
+    where property_name is not null
+),
+
+property_values as (
+    select unpivoted_values.*
+    from unpivoted_values
+    inner join rule_properties
+        on lower(unpivoted_values.property_name) = rule_properties.property_name
 ),
 
 own_values as (
