@@ -1,6 +1,7 @@
 """Tests of the predictive score's reading of its inputs (lead_scoring.predictive.reading and
-the dbt helpers training_inputs / scoring_inputs / drift_inputs): only the columns and rows the
-computations read, text as categoricals - and the same results as on the whole tables.
+the dbt helpers training_inputs / scoring_inputs / drift_inputs, and scores_to_write, which
+int_predictive_scores calls): only the columns and rows the computations read, text as
+categoricals - and the same results as on the whole tables.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from lead_scoring.predictive import features as features_module
 from lead_scoring.predictive.dbt import (
     REQUIRED_REFS,
     drift_inputs,
+    scores_to_write,
     scoring_inputs,
     training_inputs,
 )
@@ -116,6 +118,18 @@ def _scoped(relations: dict[str, object]) -> tuple[PredictiveInputs, ...]:
     )
 
 
+def _assert_writes_the_scores(
+    expected: tuple[pd.DataFrame, ...], relations: dict[str, object]
+) -> None:
+    """int_predictive_scores' first run (scores_to_write, reading the same way) writes exactly
+    the scores of every lead."""
+    training = training_inputs(relations, SETTINGS, AS_OF)
+    model = train(training, SETTINGS, AS_OF, trained_at=TRAINED_AT).model
+    written = scores_to_write(relations, SETTINGS, AS_OF, model).drop(columns="inputs_hash")
+    scores = expected[2]
+    _assert_same((scores,), (written.astype(scores.dtypes.to_dict()),))
+
+
 @pytest.fixture(scope="module")
 def expected(world: PredictiveInputs) -> tuple[pd.DataFrame, ...]:
     return _outputs(world, world, world)
@@ -135,6 +149,7 @@ def test_scoped_dataframes_give_identical_results(
     assert "webinar_attended" in {t.strip().lower() for t in training.event_types}
     assert "chat_started" not in set(training.event_types)
     _assert_same(expected, _outputs(training, scoring, drifting))
+    _assert_writes_the_scores(expected, relations)
 
 
 def test_scoped_duckdb_relations_give_identical_results(
@@ -153,6 +168,7 @@ def test_scoped_duckdb_relations_give_identical_results(
     assert isinstance(scoring.events["event_type"].dtype, pd.CategoricalDtype)
     assert len(drifting.events) < len(scoring.events)
     _assert_same(expected, _outputs(training, scoring, drifting))
+    _assert_writes_the_scores(expected, relations)
 
 
 def test_whole_tables_with_categorical_events_give_identical_results(

@@ -6,9 +6,11 @@ dbt finds a Python model's dependencies by parsing the model file for literal
 the relations here, keyed by ref name.
 
 - :func:`training_inputs`, :func:`scoring_inputs`, :func:`drift_inputs`: what the dbt models
-  use - only the columns the computation reads, and of the events (and property values) only
-  the rows it can read, with compact types (:mod:`lead_scoring.predictive.reading`). Same
-  results as on whole tables, in a fraction of the memory.
+  read (int_predictive_scores through :func:`scores_to_write`, which reads as
+  :func:`scoring_inputs` does) - only the columns the computation reads, and of the events
+  (and property values) only the rows it can read, with compact types
+  (:mod:`lead_scoring.predictive.reading`). Same results as on whole tables, in a fraction of
+  the memory.
 - :func:`scores_to_write`: what an (incremental) run of int_predictive_scores writes - the
   leads whose inputs changed, scored again, and the leads gone
   (:mod:`lead_scoring.predictive.rescoring`); :func:`previous_hashes` reads the table's.
@@ -30,6 +32,7 @@ from lead_scoring.predictive.inputs import (
     COMPANY_COLUMNS,
     CONTACT_COLUMNS,
     PredictiveInputs,
+    PreparedInputs,
     as_timestamp,
     config_from_frames,
     prepare,
@@ -205,6 +208,23 @@ def training_inputs(
     )
 
 
+def _scoring_scope(
+    relations: Mapping[str, Any],
+    settings: PredictiveSettings,
+    instant: pd.Timestamp,
+    model: PredictiveModel,
+) -> tuple[dict[str, pd.DataFrame], PreparedInputs, pd.DataFrame, Scope]:
+    """What scoring reads first: the small tables as read and prepared, the current leads and
+    the scope of their events (its keys are the leads, in order)."""
+    tables = _small_tables(relations)
+    prepared = prepare(PredictiveInputs(**tables))
+    leads = current_leads(prepared, settings, instant)
+    scope = scoring_scope(prepared, settings, instant, model.settings, leads)
+    if not scope.keys.equals(pd.Index(leads["contact_id"], dtype="object")):
+        raise AssertionError("the scoring scope's keys are not the current leads in order")
+    return tables, prepared, leads, scope
+
+
 def scoring_inputs(
     relations: Mapping[str, Any],
     settings: PredictiveSettings | None,
@@ -213,16 +233,13 @@ def scoring_inputs(
 ) -> PredictiveInputs:
     """The inputs :func:`~lead_scoring.predictive.model.score` needs to score as of ``as_of``
     with ``model``: the current leads' events within the model's recency cap before
-    ``as_of``; the other tables whole, only the columns read (no events without a model)."""
+    ``as_of``; the other tables whole, only the columns read (no events without a model).
+    (int_predictive_scores reads the same way through :func:`scores_to_write`.)"""
     _check_refs(relations)
-    tables = _small_tables(relations)
     if model is None:
-        return PredictiveInputs(**tables)
-    scope = scoring_scope(
-        prepare(PredictiveInputs(**tables)),
-        settings or model.settings,
-        as_timestamp(as_of),
-        model.settings,
+        return PredictiveInputs(**_small_tables(relations))
+    tables, _, _, scope = _scoring_scope(
+        relations, settings or model.settings, as_timestamp(as_of), model
     )
     events = _events(relations[REQUIRED_REFS["events"]], EVENT_COLUMNS, scope)
     return PredictiveInputs(**tables, events=events)
@@ -243,17 +260,12 @@ def scores_to_write(
     events are digested in the database (:func:`~.reading.digest_scoped`) and only the leads
     scored again have theirs read. No model: no lead (every previous row is gone)."""
     _check_refs(relations)
-    tables = _small_tables(relations)
     if model is None:
         no_leads = pd.DataFrame({"contact_id": pd.Series(dtype="object")})
         return rescore(no_leads, np.zeros(0, dtype="int64"), previous, lambda _: empty_scores())
     settings = settings or model.settings
     instant = as_timestamp(as_of)
-    prepared = prepare(PredictiveInputs(**tables))
-    leads = current_leads(prepared, settings, instant)
-    scope = scoring_scope(prepared, settings, instant, model.settings, leads)
-    if not scope.keys.equals(pd.Index(leads["contact_id"], dtype="object")):
-        raise AssertionError("the scoring scope's keys are not the current leads in order")
+    _, prepared, leads, scope = _scoring_scope(relations, settings, instant, model)
     events = relations[REQUIRED_REFS["events"]]
     digests = digest_scoped(events, EVENT_COLUMNS, scope, time_column="occurred_at")
     hashes = input_hashes(prepared, leads, digests, context_key(model, settings, instant))

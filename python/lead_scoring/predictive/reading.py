@@ -306,6 +306,18 @@ def _timestamp_bound(relation: Any, column: str, bound: pd.Timestamp, op: str) -
     return f"{_quoted(column)} {op} {literal}"
 
 
+def _time_conditions(
+    relation: Any, column: str, lower: pd.Timestamp | None, upper: pd.Timestamp | None
+) -> list[str]:
+    """SQL conditions keeping a superset of the rows with ``column`` in ``[lower, upper]``
+    (None: no bound; none at all for a column that is not a DuckDB timestamp)."""
+    bounds = ((upper, "<="), (lower, ">="))
+    conditions = [
+        _timestamp_bound(relation, column, bound, op) for bound, op in bounds if bound is not None
+    ]
+    return [condition for condition in conditions if condition]
+
+
 def _is_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
@@ -390,10 +402,7 @@ def read_scoped(
         if in_batches:  # every event before it, for the event types
             upper = event_types_before if upper is None else max(upper, event_types_before)
             lower = None
-        if upper is not None:
-            conditions.append(_timestamp_bound(relation, window_column, upper, "<="))
-        if lower is not None:
-            conditions.append(_timestamp_bound(relation, window_column, lower, ">="))
+        conditions += _time_conditions(relation, window_column, lower, upper)
     condition = " and ".join(f"({c})" for c in conditions if c) or None
     keys = None if in_batches else _scope_keys(relation, key_column, scope)
     source = relation if keys is None else _preselected(relation, key_column, keys)
@@ -446,18 +455,11 @@ def _summed_per_key(
 def _sql_digests(
     relation: Any, columns: list[str], scope: Scope, key_column: str, time_column: str | None
 ) -> Digests | None:
-    kinds = _kinds(relation)
-    if kinds.get(key_column) != "VARCHAR":
+    if _kinds(relation).get(key_column) != "VARCHAR":
         return None
     conditions = []
     if time_column is not None and scope.has_windows:
-        upper, lower = scope.latest(), scope.earliest()
-        for bound, op in ((upper, "<="), (lower, ">=")):
-            if bound is not None:
-                condition = _timestamp_bound(relation, time_column, bound, op)
-                if condition is None:
-                    return None
-                conditions.append(condition)
+        conditions = _time_conditions(relation, time_column, scope.earliest(), scope.latest())
     key = _quoted(key_column)
     hashed = ", ".join(_quoted(c) for c in columns)
     sql = (
@@ -491,7 +493,8 @@ def digest_scoped(
 
     A DuckDB relation (text key) is counted and hashed in SQL, no row reaching Python, over a
     superset of those rows: every row of the key inside the scope's overall time bounds rather
-    than its own window (for a scope whose keys share one window, as scoring's, the same rows).
+    than its own window (for a scope whose keys share one window, as scoring's, the same rows;
+    every row of the key when the time column is not a timestamp).
     Any other relation is read (:func:`read_scoped`) and its rows hashed by pandas. The two
     digest differently: compare digests of one engine only."""
     present = columns_of(relation)
