@@ -645,8 +645,9 @@ def _node_interval(result: Mapping[str, Any]) -> tuple[float, float] | None:
 
 
 def summarize_run_results(path: Path, top: int = 10, at: float | None = None) -> dict[str, Any]:
-    """Statuses, seconds per resource type and the slowest models and tests of a
-    run_results.json; with ``at`` (epoch seconds), the nodes executing then (the memory peak)."""
+    """Statuses, seconds per resource type, the slowest models and tests and the cached tables
+    kept (``REUSED``) of a run_results.json; with ``at`` (epoch seconds), the nodes executing
+    then (the memory peak)."""
     results = json.loads(Path(path).read_text())["results"]
     running = []
     if at is not None:
@@ -656,9 +657,11 @@ def summarize_run_results(path: Path, top: int = 10, at: float | None = None) ->
                 running.append(result["unique_id"].split(".")[2])
     statuses: dict[str, int] = {}
     by_type: dict[str, float] = {}
-    models, tests = [], []
+    models, tests, reused = [], [], []
     for result in results:
         kind = result["unique_id"].split(".")[0]
+        if (result.get("adapter_response") or {}).get("code") == "REUSED":
+            reused.append(result["unique_id"].split(".")[2])
         statuses[result["status"]] = statuses.get(result["status"], 0) + 1
         by_type[kind] = by_type.get(kind, 0.0) + result["execution_time"]
         if kind in ("model", "test"):
@@ -672,6 +675,7 @@ def summarize_run_results(path: Path, top: int = 10, at: float | None = None) ->
         "seconds_by_type": by_type,
         "top_models": [{"model": name, "seconds": seconds} for seconds, name in models[:top]],
         "top_tests": [{"test": name, "seconds": seconds} for seconds, name in tests[:5]],
+        "reused_models": sorted(reused),
         "running_at_peak": running,
     }
 
@@ -1168,6 +1172,13 @@ def details(result: Mapping[str, Any], *, data: bool = True) -> str:
             for kind, seconds in sorted(refresh_rr.get("seconds_by_type", {}).items())
         )
         out += ["", f"Where the 1% refresh's `dbt build` goes (as above): {summed}."]
+        reused = refresh_rr.get("reused_models", [])
+        if reused:
+            out += [
+                "",
+                f"Cached tables the 1% refresh kept (nothing they read changed): {len(reused)},"
+                f" {', '.join(reused)}.",
+            ]
         out += _slowest("slowest models, 1% refresh", refresh_rr)
     return "\n".join(out) + "\n"
 

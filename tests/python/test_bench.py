@@ -329,6 +329,30 @@ def test_run_measured_reports_exit_code_and_log(tmp_path: Path) -> None:
     assert "hello" in log.read_text()
 
 
+def test_run_results_summary_names_the_cached_tables_kept(tmp_path: Path) -> None:
+    def result(unique_id: str, seconds: float, code: str) -> dict:
+        return {
+            "unique_id": unique_id,
+            "status": "success",
+            "execution_time": seconds,
+            "timing": [],
+            "adapter_response": {"_message": code, "code": code},
+        }
+
+    path = tmp_path / "run_results.json"
+    results = [
+        result("model.lead_scoring.lead_scores", 0.1, "REUSED"),
+        result("model.lead_scoring.int_event_rules_matched", 9.0, "OK"),
+        result("model.lead_scoring.base_crm__contacts", 0.2, "REUSED"),
+        result("test.lead_scoring.unique_lead_scores_id.abc", 1.0, "OK"),
+    ]
+    path.write_text(json.dumps({"results": results}))
+    summary = bench.summarize_run_results(path)
+    assert summary["reused_models"] == ["base_crm__contacts", "lead_scores"]
+    assert summary["top_models"][0] == {"model": "int_event_rules_matched", "seconds": 9.0}
+    assert summary["seconds_by_type"] == pytest.approx({"model": 9.3, "test": 1.0})
+
+
 def test_tree_rss_of_this_process() -> None:
     assert bench.tree_rss(os.getpid()) > 10 * bench.MIB
 

@@ -23,6 +23,11 @@ duplicate groups that may have changed. After steps 2 to 6 every compared relati
 full-refresh build into a new file. The predictive scores (incremental by lead) are compared
 instead with scoring every lead again with the warehouse's own model: a run may keep a recent
 model, so a full rebuild, which trains, need not have the same one.
+
+The CRM tables, the property side of the rules and the score marts are cached tables: a run
+keeps one whose code and inputs did not change (and says REUSED), so each step also checks
+which were kept. Step 5 also adds a country alias, which only the CRM contacts and companies
+read; a last run without a scoring date (`as_of` = now) keeps none that reads the clock.
 """
 
 from __future__ import annotations
@@ -78,8 +83,48 @@ COMPARED = {
     "stg_email__rejects": "source_record_id, reject_reason",
     "stg_web__rejects": "source_table, source_record_id, reject_reason",
     "stg_crm__rejects": "source_table, source_record_id, reject_reason",
+    "stg_crm__contacts": "contact_id",
+    "stg_web__identities": "anonymous_id",
+    "int_score_records_scoped": "score_id, record_id",
+    "int_property_values_linked": "score_id, record_id, property_name",
+    "int_property_rules_matched": "score_id, record_id, rule_id",
 }
+#: The cached tables SELECTOR builds (materialized='cached_table').
+CACHED = {
+    "base_crm__companies",
+    "base_crm__contact_company_associations",
+    "base_crm__contact_custom_properties",
+    "base_crm__contacts",
+    "base_crm__deal_contact_associations",
+    "base_crm__deals",
+    "base_crm__lifecycle_stage_history",
+    "base_crm__list_memberships",
+    "base_crm__lists",
+    "base_crm__sales_activities",
+    "base_web__identities",
+    "stg_crm__contacts",
+    "int_property_rules_matched",
+    "int_property_values_linked",
+    "int_score_records_scoped",
+    "int_rule_points_capped",
+    "lead_scores",
+    "score_rule_breakdown",
+}
+#: The cached tables computed from the events.
+READS_EVENTS = {"int_rule_points_capped", "lead_scores", "score_rule_breakdown"}
+#: The cached tables that check timestamps against the scoring date (future_timestamp).
+CHECK_TIMESTAMPS = {
+    "base_crm__companies",
+    "base_crm__contacts",
+    "base_crm__deals",
+    "base_crm__lifecycle_stage_history",
+    "base_crm__sales_activities",
+    "base_web__identities",
+}
+#: What reads the contacts file (directly or through the contacts' id map), or the identities.
+READS_CONTACTS = CACHED - {"base_crm__companies", "base_crm__deals", "base_crm__lists"}
 PARSED = ("base_email__email_events_parsed", "base_web__web_events_parsed")
+STEPS = ("new_files", "rerun", "config", "files_changed", "crm_changed")
 
 
 def _split(raw: Path, increments: Path) -> dict[str, int]:
@@ -229,7 +274,7 @@ class Warehouse:
         self.project = project
         self.raw = raw
 
-    def dbt(self, database: Path, *args: str, as_of: str = AS_OF) -> None:
+    def dbt(self, database: Path, *args: str, as_of: str | None = AS_OF) -> None:
         env = {
             **os.environ,
             "LEAD_SCORING_RAW_DIR": str(self.raw),
@@ -240,9 +285,23 @@ class Warehouse:
         command += ["--profiles-dir", str(self.project), "--target", "ci", "--quiet"]
         if args[0] == "run":
             variables = {"as_of": as_of, "predictive": PREDICTIVE}
-            command += ["--select", *SELECTOR, "--vars", json.dumps(variables)]
+            if "--select" not in args:
+                command += ["--select", *SELECTOR]
+            command += ["--vars", json.dumps(variables)]
         result = subprocess.run(command, cwd=self.project, env=env, capture_output=True, text=True)
         assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+
+    def cached(self) -> dict[str, set[str]]:
+        """The cached tables of the last run: {"built": ..., "reused": ...}."""
+        results = json.loads((self.project / "target" / "run_results.json").read_text())
+        manifest = json.loads((self.project / "target" / "manifest.json").read_text())
+        out: dict[str, set[str]] = {"built": set(), "reused": set()}
+        for result in results["results"]:
+            node = manifest["nodes"][result["unique_id"]]
+            if node["config"]["materialized"] == "cached_table":
+                reused = result["adapter_response"].get("code") == "REUSED"
+                out["reused" if reused else "built"].add(node["name"])
+        return out
 
     def full_refresh(self, database: Path, as_of: str = AS_OF) -> Path:
         self.dbt(database, "seed", "--full-refresh")
@@ -336,12 +395,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for increment in increments.iterdir():
         os.link(increment, raw / increment.name)
     warehouse.dbt(database, "run")
+    out["cached_new_files"] = warehouse.cached()
     out["loads_new_files"] = _parsed_loads(database)
     out["diff_new_files"] = _differences(database, warehouse.full_refresh(root / "full_2.duckdb"))
     out["scores_new_files"] = _scores(database)
     out["predictive_new_files"] = _predictive_differences(database, AS_OF)
 
     warehouse.dbt(database, "run")
+    out["cached_rerun"] = warehouse.cached()
     out["loads_rerun"] = _parsed_loads(database)
     out["scores_rerun"] = _scores(database)
     out["predictive_rerun"] = _predictive_differences(database, AS_OF)
@@ -349,6 +410,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     _edit_config(project / "seeds")
     warehouse.dbt(database, "seed")
     warehouse.dbt(database, "run", as_of=LATER_AS_OF)
+    out["cached_config"] = warehouse.cached()
     out["loads_config"] = _parsed_loads(database)
     out["scores_config"] = _scores(database)
     out["predictive_config"] = _predictive_differences(database, LATER_AS_OF)
@@ -361,7 +423,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     email.unlink()  # a hard link: write a new file, do not change the held-back copy
     pq.write_table(kept.slice(0, kept.num_rows // 2), email)
     out["email_rows_rewritten"] = kept.num_rows // 2
+    with (project / "seeds" / "country_aliases.csv").open("a") as handle:
+        handle.write("Deutschland (Test),DE,Germany,EMEA\n")
+    warehouse.dbt(database, "seed")
     warehouse.dbt(database, "run", as_of=LATER_AS_OF)
+    out["cached_files_changed"] = warehouse.cached()
     out["loads_files_changed"] = _parsed_loads(database)
     out["predictive_files_changed"] = _predictive_differences(database, LATER_AS_OF)
     full_changed = warehouse.full_refresh(root / "full_5.duckdb", as_of=LATER_AS_OF)
@@ -370,10 +436,16 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out["reasons_before_crm"] = _reasons(database)
     _change_crm_and_redeliver(raw)
     warehouse.dbt(database, "run", as_of=LATER_AS_OF)
+    out["cached_crm_changed"] = warehouse.cached()
     out["reasons_after_crm"] = _reasons(database)
     out["predictive_crm_changed"] = _predictive_differences(database, LATER_AS_OF)
     full_crm = warehouse.full_refresh(root / "full_6.duckdb", as_of=LATER_AS_OF)
     out["diff_crm_changed"] = _differences(database, full_crm)
+
+    clock = ("--select", "base_crm__companies", "base_crm__lists")
+    warehouse.dbt(database, "run", *clock, as_of=None)
+    warehouse.dbt(database, "run", *clock, as_of=None)
+    out["cached_clock"] = warehouse.cached()
     return out
 
 
@@ -387,6 +459,31 @@ def test_a_refresh_parses_only_the_new_files(runs: dict[str, object]) -> None:
         rows, loaded_at = after[model][f"{table}_increment.parquet"]
         assert rows == held[table]
         assert loaded_at > initial[model][f"{table}.parquet"][1]
+
+
+def test_cached_tables_are_kept_exactly_when_nothing_they_read_changed(
+    runs: dict[str, object],
+) -> None:
+    kept = {step: runs[f"cached_{step}"]["reused"] for step in STEPS}
+    built = {step: runs[f"cached_{step}"]["built"] for step in STEPS}
+    assert {step: kept[step] | built[step] for step in STEPS} == dict.fromkeys(STEPS, CACHED)
+    # new event files: of the CRM tables only the sales activities (an event stream) changed
+    assert built["new_files"] == {"base_crm__sales_activities", *READS_EVENTS}
+    assert kept["rerun"] == CACHED
+    # a later scoring date, which the tables checking timestamps read, and new rules; the
+    # lists read neither
+    assert built["config"] >= CHECK_TIMESTAMPS | {
+        "int_property_values_linked",
+        "int_property_rules_matched",
+    }
+    assert "base_crm__lists" in kept["config"]
+    # other event files, and a country alias no row uses: the two tables reading the aliases
+    # are built again, and give the same rows, so nothing after them is
+    assert built["files_changed"] == {"base_crm__contacts", "base_crm__companies", *READS_EVENTS}
+    # contacts removed, cookies identified
+    assert kept["crm_changed"] == CACHED - READS_CONTACTS
+    # no scoring date: a table checked against the clock is built every time
+    assert runs["cached_clock"] == {"built": {"base_crm__companies"}, "reused": {"base_crm__lists"}}
 
 
 def test_a_refresh_equals_a_full_rebuild(runs: dict[str, object]) -> None:

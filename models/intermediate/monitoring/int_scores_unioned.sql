@@ -3,7 +3,7 @@
 -- score so that score_history can tell whether a record changed since its last snapshot.
 -- A table: four models and four data tests read it, and as a view each read computed the
 -- rule signatures again (12 s at a million contacts).
-{{ config(materialized='table') }}
+{{ config(materialized='cached_table') }}
 
 with
 

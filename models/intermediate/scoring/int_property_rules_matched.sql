@@ -6,7 +6,7 @@
 --
 -- A table: int_rule_points_capped reads it more than once, and a view would be computed
 -- again for every read.
-{{ config(materialized='table') }}
+{{ config(materialized='cached_table') }}
 
 with
 

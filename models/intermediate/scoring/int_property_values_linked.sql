@@ -5,7 +5,7 @@
 -- case-insensitively): no other value can match a rule, and the table is a fraction of
 -- every property of every record.
 -- A table: read by every property rule.
-{{ config(materialized='table') }}
+{{ config(materialized='cached_table') }}
 
 with
 

@@ -8,7 +8,7 @@
 --                              positive rules keep their points.
 -- One row per (score, record, group, rule, matched value) with points at every stage.
 -- A table: read by both score marts.
-{{ config(materialized='table') }}
+{{ config(materialized='cached_table') }}
 
 with
 

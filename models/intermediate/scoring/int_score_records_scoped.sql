@@ -2,7 +2,7 @@
 -- members of an inclusion list when the score has any, minus members of exclusion lists.
 -- Records outside the audience get a null score, not 0.
 -- A table: read by matching, caps and the marts.
-{{ config(materialized='table') }}
+{{ config(materialized='cached_table') }}
 
 with
 

@@ -3,7 +3,7 @@
 -- and its domain, the title and its seniority, the country and its region) come from one row.
 -- A table, unlike the other staging views: the merge is computed once per build, not once per
 -- reader (37 models and tests read it; at a million contacts each read of the view took 2-4 s).
-{{ config(materialized='table') }}
+{{ config(materialized='cached_table') }}
 
 {%- set attribute_groups = {
     'email': ['email', 'email_domain', 'is_email_valid', 'email_domain_type', 'is_personal_email'],
