@@ -49,13 +49,15 @@
             {{ return(none) }}
         {%- endif -%}
     {%- endfor -%}
-    {#- Walk the inputs: through views to what they read; every other input is read whole. -#}
+    {#- Walk the inputs: through views to what they read; every other input is read whole. A
+        source read only through a view is not resolved (dbt resolves a model's own sources):
+        the table is then built every time. -#}
     {%- set walk = namespace(pending=model.depends_on.nodes | list, seen=[], tables=[], views=[], known=true) -%}
     {%- for _ in range(100) if walk.pending -%}
         {%- set next = [] -%}
         {%- for unique_id in walk.pending if unique_id not in walk.seen -%}
             {%- do walk.seen.append(unique_id) -%}
-            {%- if unique_id in graph.sources -%}
+            {%- if unique_id in graph.sources and unique_id in model.depends_on.nodes -%}
                 {%- set node = graph.sources[unique_id] -%}
                 {%- do walk.tables.append((unique_id, source(node.source_name, node.name))) -%}
             {%- elif unique_id in graph.nodes -%}
