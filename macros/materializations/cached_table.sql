@@ -10,8 +10,10 @@
     Never kept: on --full-refresh; when the compiled SQL reads the clock or randomness
     (`as_of` unset means "now"); when an input is ephemeral or unknown; on an adapter without
     a fingerprint (default__cached_table_fingerprint: a Spark target builds every time).
-    Hooks and grants run only when the table is rebuilt. The fingerprints are kept in the
-    schema's `cached_table_fingerprints` table (one row per table). -#}
+    Hooks, grants and the descriptions written to the database (persist_docs) are applied
+    only when the table is rebuilt: an edited description reaches a kept table with its next
+    rebuild (or --full-refresh). The fingerprints are kept in the schema's
+    `cached_table_fingerprints` table (one row per table). -#}
 
 {% materialization cached_table, adapter='duckdb' %}
     {%- set existing_relation = load_cached_relation(this) -%}
