@@ -22,7 +22,7 @@
 
 
 {% macro duckdb__create_cached_table_fingerprints() -%}
-    create schema if not exists {{ target.database }}.{{ target.schema }};
+    create schema if not exists {{ cached_table_fingerprints_relation().without_identifier() }};
     create table if not exists {{ cached_table_fingerprints_relation() }} (
         relation_name varchar,
         inputs_fingerprint varchar,

@@ -52,7 +52,8 @@ EXPECTED = {
 
 
 class Project:
-    """A scratch dbt project with the repository's cached_table macros."""
+    """A scratch dbt project with the repository's cached_table macros (its file name has a
+    hyphen: the names are quoted)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -71,7 +72,7 @@ class Project:
         )
         (root / "profiles.yml").write_text(
             "cached:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-            f"      path: {root / 'warehouse.duckdb'}\n      threads: 2\n"
+            f"      path: {root / 'ware-house.duckdb'}\n      threads: 2\n"
         )
         for name, sql in MODELS.items():
             self.write_model(name, sql)
@@ -110,7 +111,7 @@ class Project:
     def stale(self, min_count: int = 1) -> dict[str, int]:
         """Rows of each cached table (but the clock's) that differ from what its SQL gives now."""
         out = {}
-        with duckdb.connect(str(self.root / "warehouse.duckdb"), read_only=True) as con:
+        with duckdb.connect(str(self.root / "ware-house.duckdb"), read_only=True) as con:
             for table, sql in EXPECTED.items():
                 expected = sql.format(min=min_count)
                 out[table] = con.execute(
