@@ -49,15 +49,13 @@
             {{ return(none) }}
         {%- endif -%}
     {%- endfor -%}
-    {#- Walk the inputs: through views to what they read; every other input is read whole. A
-        source read only through a view is not resolved (dbt resolves a model's own sources):
-        the table is then built every time. -#}
+    {#- Walk the inputs: through views to what they read; every other input is read whole. -#}
     {%- set walk = namespace(pending=model.depends_on.nodes | list, seen=[], tables=[], views=[], known=true) -%}
     {%- for _ in range(100) if walk.pending -%}
         {%- set next = [] -%}
         {%- for unique_id in walk.pending if unique_id not in walk.seen -%}
             {%- do walk.seen.append(unique_id) -%}
-            {%- if unique_id in graph.sources and unique_id in model.depends_on.nodes -%}
+            {%- if unique_id in graph.sources -%}
                 {%- set node = graph.sources[unique_id] -%}
                 {%- do walk.tables.append((unique_id, source(node.source_name, node.name))) -%}
             {%- elif unique_id in graph.nodes -%}
@@ -89,7 +87,7 @@
     {%- for unique_id, relation in walk.tables -%}
         {%- do parts.append(
             "select '" ~ unique_id ~ "', cast(count(*) as varchar) || ':'"
-            ~ " || coalesce(cast(sum(hash(input_rows)) as varchar), '')"
+            ~ " || coalesce(cast(sum(" ~ row_fingerprint('input_rows') ~ ") as varchar), '')"
             ~ " from " ~ relation ~ " as input_rows") -%}
     {%- endfor -%}
     {%- for unique_id, relation in walk.views -%}

@@ -8,6 +8,7 @@ that every table holds what its SQL gives now: a kept table is never stale.
     seed regions -> view active_regions -> cached region_counts -> cached region_report
                                             (reads var('min_count'))
     seed regions -> cached region_clock (reads current_timestamp)
+    source raw.visits (a CSV file) -> view visits_kept -> cached visit_totals
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dbt_harness import DBT, REPO
 
 pytestmark = pytest.mark.dbt
 
-CACHED = {"region_counts", "region_report", "region_clock"}
+CACHED = {"region_counts", "region_report", "region_clock", "visit_totals"}
 MODELS = {
     "active_regions.sql": """
         {{ config(materialized='view') }}
@@ -44,10 +45,19 @@ MODELS = {
         {{ config(materialized='cached_table') }}
         select count(*) as regions, current_timestamp as checked_at from {{ ref('regions') }}
     """,
+    "visits_kept.sql": """
+        {{ config(materialized='view') }}
+        select region, visits from {{ source('raw', 'visits') }} where visits > 0
+    """,
+    "visit_totals.sql": """
+        {{ config(materialized='cached_table') }}
+        select count(*) as regions, sum(visits) as visits from {{ ref('visits_kept') }}
+    """,
 }
 EXPECTED = {
     "region_counts": "select region, customers from active_regions where customers >= {min}",
     "region_report": "select count(*), sum(customers) from region_counts",
+    "visit_totals": "select count(*), sum(visits) from visits_kept",
 }
 
 
@@ -60,7 +70,7 @@ class Project:
         (root / "models").mkdir(parents=True)
         (root / "seeds").mkdir()
         (root / "macros" / "materializations").mkdir(parents=True)
-        for macro in ("cached_table_fingerprints.sql", "timestamps.sql"):
+        for macro in ("cached_table_fingerprints.sql", "text.sql", "timestamps.sql"):
             shutil.copy2(REPO / "macros" / macro, root / "macros" / macro)
         shutil.copy2(
             REPO / "macros" / "materializations" / "cached_table.sql",
@@ -74,9 +84,15 @@ class Project:
             "cached:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
             f"      path: {root / 'ware-house.duckdb'}\n      threads: 2\n"
         )
+        (root / "models" / "_sources.yml").write_text(
+            "version: 2\nsources:\n  - name: raw\n    config:\n      meta:\n"
+            f'        external_location: "{root / "raw"}/{{name}}.csv"\n'
+            "    tables:\n      - name: visits\n"
+        )
         for name, sql in MODELS.items():
             self.write_model(name, sql)
         self.write_seed([("north", 3), ("south", 0), ("east", 5)])
+        self.write_visits([("north", 2), ("east", 0)])
 
     def write_model(self, name: str, sql: str) -> None:
         (self.root / "models" / name).write_text(sql.strip() + "\n")
@@ -84,6 +100,11 @@ class Project:
     def write_seed(self, rows: list[tuple[str, int]]) -> None:
         lines = ["region,customers", *(f"{region},{customers}" for region, customers in rows)]
         (self.root / "seeds" / "regions.csv").write_text("\n".join(lines) + "\n")
+
+    def write_visits(self, rows: list[tuple[str, int]]) -> None:
+        (self.root / "raw").mkdir(exist_ok=True)
+        lines = ["region,visits", *(f"{region},{visits}" for region, visits in rows)]
+        (self.root / "raw" / "visits.csv").write_text("\n".join(lines) + "\n")
 
     def build(self, *args: str, min_count: int = 1) -> dict[str, str]:
         """`dbt build`; the cached tables' statuses: "built" or "kept"."""
@@ -143,6 +164,9 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dic
     # a seed row that counts
     project.write_seed([("north", 3), ("south", 0), ("east", 5), ("west", 9)])
     step("seed_row_counts")
+    # the raw file behind a view
+    project.write_visits([("north", 2), ("east", 4)])
+    step("source_changed")
     # a var of the compiled SQL
     step("var_changed", min_count=6)
     step("full_refresh", "--full-refresh", min_count=6)
@@ -158,6 +182,7 @@ def test_a_rerun_keeps_every_table_but_the_one_reading_the_clock(steps: dict) ->
         "region_counts": "kept",
         "region_report": "kept",
         "region_clock": "built",
+        "visit_totals": "kept",
     }
 
 
@@ -178,6 +203,16 @@ def test_seed_edits_reach_exactly_the_tables_whose_inputs_changed(steps: dict) -
     assert steps["seed_row_filtered_out"][0]["region_report"] == "kept"
     assert steps["seed_row_counts"][0]["region_counts"] == "built"
     assert steps["seed_row_counts"][0]["region_report"] == "built"
+
+
+def test_a_raw_file_read_through_a_view_counts(steps: dict) -> None:
+    assert steps["seed_row_counts"][0]["visit_totals"] == "kept"
+    assert steps["source_changed"][0] == {
+        "region_counts": "kept",
+        "region_report": "kept",
+        "region_clock": "built",
+        "visit_totals": "built",
+    }
 
 
 def test_a_var_change_and_a_full_refresh_build_again(steps: dict) -> None:
